@@ -1,0 +1,142 @@
+//! [`HeapMatrix<T, R, C>`]: a matrix too large for the stack, held in a `Box`.
+//!
+//! A 512 × 512 `f64` matrix is 2 MiB, the whole stack of a test thread. `Box::new(m)`
+//! does not help: `m` is built on the stack first and then moved, and whether the
+//! compiler elides that copy depends on the build profile (we watched a 4 MiB
+//! `Box::new(Matrix::zeros())` overflow a 2 MiB thread in release but not in debug, and
+//! the other way round for `Box::write`). Building a `Box<Matrix>` in place needs
+//! `unsafe`, which this crate forbids. Safe Rust *can* turn a `Box<[[T; C]]>` built by a
+//! `Vec` row by row into a `Box<[[T; C]; R]>` in place, so that is what `HeapMatrix`
+//! holds: the same row-major `[[T; C]; R]` as [`Matrix`], on the heap, and never more
+//! than one row of it on the stack. Its products call the same kernels as `Matrix`.
+//!
+//! ```
+//! use backprop::HeapMatrix;
+//!
+//! let a = HeapMatrix::<f32, 1024, 1024>::from_fn(|i, j| (i == j) as u8 as f32);
+//! let b = HeapMatrix::<f32, 1024, 1024>::from_fn(|i, j| (i + j) as f32);
+//! let c = &a * &b; // identity times b
+//! assert_eq!(c[(3, 4)], 7.0);
+//! ```
+
+use crate::matrix::{Matrix, kernels};
+use crate::scalar::Scalar;
+use core::ops::{Index, IndexMut, Mul};
+
+/// A row-major `R × C` matrix stored on the heap as `Box<[[T; C]; R]>`.
+///
+/// Built without ever holding the whole matrix on the stack; see the [module
+/// docs](self). Convert to and from [`Matrix`] only when the matrix is small enough
+/// for the stack.
+#[derive(Clone, PartialEq)]
+pub struct HeapMatrix<T, const R: usize, const C: usize> {
+    data: Box<[[T; C]; R]>,
+}
+
+impl<T: Scalar, const R: usize, const C: usize> HeapMatrix<T, R, C> {
+    /// The matrix with every entry equal to `value`, allocated row by row on the heap.
+    pub fn filled(value: T) -> Self {
+        let rows: Box<[[T; C]]> = vec![[value; C]; R].into_boxed_slice();
+        let data: Box<[[T; C]; R]> = match rows.try_into() {
+            Ok(data) => data,
+            // The Vec has exactly R rows, so the conversion cannot fail.
+            Err(_) => unreachable!("a Vec of R rows converts to [_; R]"),
+        };
+        HeapMatrix { data }
+    }
+
+    /// The matrix of zeros.
+    pub fn zeros() -> Self {
+        Self::filled(T::ZERO)
+    }
+
+    /// The matrix whose entry `(i, j)` is `f(i, j)`.
+    pub fn from_fn(mut f: impl FnMut(usize, usize) -> T) -> Self {
+        let mut m = Self::zeros();
+        for (i, row) in m.data.iter_mut().enumerate() {
+            for (j, v) in row.iter_mut().enumerate() {
+                *v = f(i, j);
+            }
+        }
+        m
+    }
+
+    /// Copies a stack [`Matrix`] to the heap.
+    pub fn from_matrix(m: &Matrix<T, R, C>) -> Self {
+        Self::from_fn(|i, j| m[(i, j)])
+    }
+
+    /// Copies the matrix to a stack [`Matrix`]; only for sizes the stack can hold.
+    pub fn to_matrix(&self) -> Matrix<T, R, C> {
+        Matrix::from_rows(*self.data)
+    }
+
+    /// The storage, `[[T; C]; R]`, borrowed.
+    pub fn as_array(&self) -> &[[T; C]; R] {
+        &self.data
+    }
+
+    /// The storage, `[[T; C]; R]`, borrowed mutably.
+    pub fn as_mut_array(&mut self) -> &mut [[T; C]; R] {
+        &mut self.data
+    }
+
+    /// The entry at row `i`, column `j`, or `None` if out of range.
+    pub fn get(&self, i: usize, j: usize) -> Option<&T> {
+        self.data.get(i).and_then(|row| row.get(j))
+    }
+
+    /// The entries in row-major order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
+        self.data.iter().flatten()
+    }
+
+    /// The transpose `Aᵀ`, built on the heap.
+    pub fn transpose(&self) -> HeapMatrix<T, C, R> {
+        HeapMatrix::from_fn(|j, i| self.data[i][j])
+    }
+
+    /// Writes `A B` into `out`, overwriting it.
+    pub fn mul_to<const K: usize>(&self, rhs: &HeapMatrix<T, C, K>, out: &mut HeapMatrix<T, R, K>) {
+        kernels::matmul(&self.data, &rhs.data, &mut out.data);
+    }
+}
+
+impl<T: Scalar, const R: usize, const K: usize, const C: usize> Mul<&HeapMatrix<T, K, C>>
+    for &HeapMatrix<T, R, K>
+{
+    type Output = HeapMatrix<T, R, C>;
+    /// The matrix product `A B`, computed into a new heap matrix.
+    fn mul(self, rhs: &HeapMatrix<T, K, C>) -> HeapMatrix<T, R, C> {
+        let mut out = HeapMatrix::zeros();
+        self.mul_to(rhs, &mut out);
+        out
+    }
+}
+
+impl<T, const R: usize, const C: usize> Index<(usize, usize)> for HeapMatrix<T, R, C> {
+    type Output = T;
+    /// `m[(i, j)]`.
+    ///
+    /// # Panics
+    /// If `i >= R` or `j >= C`; use [`HeapMatrix::get`] for a checked read.
+    fn index(&self, (i, j): (usize, usize)) -> &T {
+        &self.data[i][j]
+    }
+}
+
+impl<T, const R: usize, const C: usize> IndexMut<(usize, usize)> for HeapMatrix<T, R, C> {
+    /// `m[(i, j)] = v`.
+    ///
+    /// # Panics
+    /// If `i >= R` or `j >= C`.
+    fn index_mut(&mut self, (i, j): (usize, usize)) -> &mut T {
+        &mut self.data[i][j]
+    }
+}
+
+impl<T: Scalar, const R: usize, const C: usize> core::fmt::Debug for HeapMatrix<T, R, C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "HeapMatrix<{}, {R}, {C}>", T::NAME)
+    }
+}

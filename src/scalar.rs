@@ -1,0 +1,165 @@
+//! The crate's one numeric abstraction: [`Scalar`], implemented for `f32` and `f64`.
+//!
+//! Everything else in the crate (matrices, layers, losses, training) is generic over
+//! `T: Scalar`, so a network can be trained in `f32` for speed and checked in `f64`
+//! for precision with the same code.
+
+use core::fmt::{Debug, Display, LowerExp};
+use core::iter::Sum;
+use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+/// A real number type the crate computes with: `f32` or `f64`.
+///
+/// It holds the arithmetic, the constants and the elementary functions that the
+/// derivation needs (`exp` for the sigmoid [N5], `ln` for cross-entropy [C2], `sqrt`
+/// for norms and Adam) and nothing more. No other type implements it.
+pub trait Scalar:
+    Copy
+    + Debug
+    + Display
+    + LowerExp
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + Sum
+{
+    /// The additive identity, `0`.
+    const ZERO: Self;
+    /// The multiplicative identity, `1`.
+    const ONE: Self;
+    /// `2`, which occurs in central differences and in `½ (ŷ − y)²` [C1].
+    const TWO: Self;
+    /// `½`.
+    const HALF: Self;
+    /// Machine epsilon: the gap between `1` and the next representable number.
+    const EPSILON: Self;
+    /// The largest finite value.
+    const MAX: Self;
+    /// The smallest (most negative) finite value.
+    const MIN: Self;
+    /// The name of the type, `"f32"` or `"f64"`, for messages and file headers.
+    const NAME: &'static str;
+
+    /// Converts an `f64`, rounding to nearest when `Self` is `f32`.
+    fn from_f64(x: f64) -> Self;
+    /// Converts to `f64` exactly.
+    fn to_f64(self) -> f64;
+    /// Converts a count (a batch size, an index) to `Self`.
+    fn from_usize(n: usize) -> Self;
+    /// `eˣ`.
+    fn exp(self) -> Self;
+    /// The natural logarithm `log x` (the seed's `log` [C2]).
+    fn ln(self) -> Self;
+    /// `ln(1 + x)`, accurate for small `x`.
+    fn ln_1p(self) -> Self;
+    /// The square root.
+    fn sqrt(self) -> Self;
+    /// The hyperbolic tangent.
+    fn tanh(self) -> Self;
+    /// The absolute value.
+    fn abs(self) -> Self;
+    /// The larger of two values; if one is NaN, the other.
+    fn max(self, other: Self) -> Self;
+    /// The smaller of two values; if one is NaN, the other.
+    fn min(self, other: Self) -> Self;
+    /// `self` raised to an integer power.
+    fn powi(self, n: i32) -> Self;
+    /// `true` unless the value is infinite or NaN.
+    fn is_finite(self) -> bool;
+    /// `true` if the value is NaN.
+    fn is_nan(self) -> bool;
+    /// The raw bits, widened to `u64`, for bit-exact comparisons and file round trips.
+    fn to_bits_u64(self) -> u64;
+}
+
+// The one macro of this file: the f32 and f64 impls differ only in the type's name.
+macro_rules! impl_scalar {
+    ($t:ident) => {
+        impl Scalar for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            const TWO: Self = 2.0;
+            const HALF: Self = 0.5;
+            const EPSILON: Self = $t::EPSILON;
+            const MAX: Self = $t::MAX;
+            const MIN: Self = $t::MIN;
+            const NAME: &'static str = stringify!($t);
+
+            #[inline(always)]
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline(always)]
+            fn from_usize(n: usize) -> Self {
+                n as $t
+            }
+            #[inline(always)]
+            fn exp(self) -> Self {
+                $t::exp(self)
+            }
+            #[inline(always)]
+            fn ln(self) -> Self {
+                $t::ln(self)
+            }
+            #[inline(always)]
+            fn ln_1p(self) -> Self {
+                $t::ln_1p(self)
+            }
+            #[inline(always)]
+            fn sqrt(self) -> Self {
+                $t::sqrt(self)
+            }
+            #[inline(always)]
+            fn tanh(self) -> Self {
+                $t::tanh(self)
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                $t::abs(self)
+            }
+            #[inline(always)]
+            fn max(self, other: Self) -> Self {
+                $t::max(self, other)
+            }
+            #[inline(always)]
+            fn min(self, other: Self) -> Self {
+                $t::min(self, other)
+            }
+            #[inline(always)]
+            fn powi(self, n: i32) -> Self {
+                $t::powi(self, n)
+            }
+            #[inline(always)]
+            fn is_finite(self) -> bool {
+                $t::is_finite(self)
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                $t::is_nan(self)
+            }
+            #[inline(always)]
+            fn to_bits_u64(self) -> u64 {
+                self.to_bits() as u64
+            }
+        }
+    };
+}
+
+impl_scalar!(f32);
+impl_scalar!(f64);
