@@ -8,9 +8,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod data;
 pub mod error;
 pub mod heap;
 pub mod matrix;
+pub mod rng;
 pub mod scalar;
 
 pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! Data sets: CSV loading, splits, standardisation (to be written).

@@ -1,0 +1,1 @@
+//! A small seeded pseudo-random number generator (to be written).
