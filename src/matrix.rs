@@ -354,6 +354,18 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
         &mut self.data
     }
 
+    /// The entries in row-major order, as one slice of length `R·C`.
+    #[inline(always)]
+    pub fn as_slice(&self) -> &[T] {
+        self.data.as_flattened()
+    }
+
+    /// The entries in row-major order, as one mutable slice of length `R·C`.
+    #[inline(always)]
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        self.data.as_flattened_mut()
+    }
+
     /// The storage, `[[T; C]; R]`, by value.
     #[inline(always)]
     pub fn into_array(self) -> [[T; C]; R] {
