@@ -8,14 +8,26 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod activation;
 pub mod data;
 pub mod error;
+pub mod gradcheck;
 pub mod heap;
+pub mod jacobian;
+pub mod layer;
+pub mod loss;
 pub mod matrix;
+pub mod network;
+pub mod params;
 pub mod rng;
 pub mod scalar;
 
+pub use activation::{Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
 pub use error::{Error, Result};
 pub use heap::HeapMatrix;
+pub use layer::{Dense, DenseCache, Layer};
+pub use loss::{CrossEntropy, Loss, SigmoidCrossEntropy, SoftmaxCrossEntropy, SquaredError};
 pub use matrix::{Matrix, RowVector, Vector};
+pub use network::SeedNetwork;
+pub use params::Parameters;
 pub use scalar::Scalar;

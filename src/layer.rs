@@ -1,0 +1,317 @@
+//! Layers: the [`Layer`] trait, the [`Dense`] layer whose backward pass is the
+//! derivation, and stacks of layers (tuples) that are layers themselves.
+//!
+//! A layer maps a batch `Matrix<T, I, M>` (columns are examples; `M = 1` is one example
+//! [S5]) to a batch `Matrix<T, O, M>`. `forward` records in a cache what `backward`
+//! needs; `backward` turns `∂J/∂output` into the parameters' gradients and `∂J/∂input`.
+//!
+//! A stack of layers is a tuple, `(Dense<…>, Dense<…>, …)`, and is itself a layer. Its
+//! shapes are checked by the compiler: a layer whose input size differs from the previous
+//! layer's output size does not compile.
+//!
+//! ```compile_fail,E0271
+//! use backprop::{Dense, Layer, Matrix, Relu, Sigmoid};
+//! // 3 → 4, then a layer that expects 5 inputs: rejected.
+//! let net: (Dense<f64, 3, 4, Relu>, Dense<f64, 5, 1, Sigmoid>) = Default::default();
+//! let y = Layer::<f64, 1>::predict(&net, &Matrix::<f64, 3, 1>::zeros());
+//! ```
+
+use crate::activation::Activation;
+use crate::matrix::{Matrix, Vector};
+use crate::params::Parameters;
+use crate::scalar::Scalar;
+
+/// A differentiable map from a batch of `M` inputs to a batch of `M` outputs.
+///
+/// Gradients have the layer's own type (`dW` is shaped like `W` [M2]): `backward`
+/// writes them into a `&mut Self`, which is also what optimizers update with.
+pub trait Layer<T: Scalar, const M: usize>: Parameters<T> {
+    /// The input batch, `Matrix<T, I, M>` for a dense layer.
+    type Input;
+    /// The output batch, `Matrix<T, O, M>` for a dense layer.
+    type Output;
+    /// What `forward` records for `backward` (inputs and pre-activations).
+    type Cache: Default;
+
+    /// The forward pass without a cache: for predictions.
+    fn predict(&self, input: &Self::Input) -> Self::Output;
+
+    /// The forward pass, recording in `cache` what the backward pass needs.
+    fn forward(&self, input: &Self::Input, cache: &mut Self::Cache) -> Self::Output;
+
+    /// The backward pass: given the cache of a forward pass and `∂J/∂output`, writes
+    /// `∂J/∂θ` for every parameter into `grads` (overwriting it) and returns
+    /// `∂J/∂input`.
+    fn backward(
+        &self,
+        cache: &Self::Cache,
+        grad_output: &Self::Output,
+        grads: &mut Self,
+    ) -> Self::Input;
+
+    /// Like [`backward`](Layer::backward), but without `∂J/∂input`: what the first layer of
+    /// a network needs, since nothing comes before it (saves the product `W[1]ᵀ δ[1]`).
+    fn backward_params(&self, cache: &Self::Cache, grad_output: &Self::Output, grads: &mut Self) {
+        self.backward(cache, grad_output, grads);
+    }
+}
+
+/// A dense (fully connected) layer: `z = W a_prev + b`, `a = g(z)` [N1, N2, N3, S4].
+///
+/// `W` is `(O, I)` and `b` is `(O, 1)` [N1]; over a batch the bias is added to every
+/// column [S5]. The activation `g` is a type parameter ([`Relu`](crate::Relu),
+/// [`Sigmoid`](crate::Sigmoid) …) and a field (it is zero-sized for all but
+/// [`LeakyRelu`](crate::LeakyRelu)).
+#[derive(Clone, Copy, PartialEq)]
+pub struct Dense<T, const I: usize, const O: usize, A> {
+    /// `W`, shape `(O, I)`: row `i` holds the weights into unit `i`.
+    pub weights: Matrix<T, O, I>,
+    /// `b`, shape `(O, 1)`.
+    pub bias: Vector<T, O>,
+    /// The activation `g`.
+    pub activation: A,
+}
+
+/// What [`Dense::forward`](Layer::forward) keeps for the backward pass.
+#[derive(Clone, Copy, PartialEq)]
+pub struct DenseCache<T, const I: usize, const O: usize, const M: usize> {
+    /// The layer's input `a_prev` (`a[l−1]`; `x` for the first layer).
+    pub input: Matrix<T, I, M>,
+    /// The pre-activation `z = W a_prev + b`.
+    pub z: Matrix<T, O, M>,
+}
+
+impl<T: Scalar, const I: usize, const O: usize, const M: usize> Default for DenseCache<T, I, O, M> {
+    fn default() -> Self {
+        DenseCache {
+            input: Matrix::zeros(),
+            z: Matrix::zeros(),
+        }
+    }
+}
+
+impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O, A> {
+    /// A layer with the given weights `W` (O, I) and bias `b` (O, 1).
+    pub fn new(weights: Matrix<T, O, I>, bias: Vector<T, O>) -> Self {
+        Dense {
+            weights,
+            bias,
+            activation: A::default(),
+        }
+    }
+
+    /// `z = W a_prev + b`, with `b` added to every column [N1, S5].
+    #[inline(always)]
+    pub fn pre_activation<const M: usize>(&self, input: &Matrix<T, I, M>) -> Matrix<T, O, M> {
+        let mut z = &self.weights * input;
+        for (row, b) in z.as_mut_array().iter_mut().zip(self.bias.iter()) {
+            for v in row.iter_mut() {
+                *v += *b;
+            }
+        }
+        z
+    }
+
+    /// `δ = ∂J/∂z = ∂J/∂a ⊙ g'(z)`: the diagonal Jacobian `diag(g'(z))` [L2.3] applied as
+    /// a Hadamard product [L2.7, L1.2, S4].
+    #[inline(always)]
+    pub fn delta<const M: usize>(
+        &self,
+        z: &Matrix<T, O, M>,
+        grad_output: &Matrix<T, O, M>,
+    ) -> Matrix<T, O, M> {
+        grad_output.zip_map(z, |da, z| da * self.activation.derivative(z))
+    }
+}
+
+impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> core::fmt::Debug
+    for Dense<T, I, O, A>
+{
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Dense")
+            .field("weights", &self.weights)
+            .field("bias", &self.bias)
+            .field("activation", &self.activation)
+            .finish()
+    }
+}
+
+impl<T: Scalar, const I: usize, const O: usize, const M: usize> core::fmt::Debug
+    for DenseCache<T, I, O, M>
+{
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DenseCache")
+            .field("input", &self.input)
+            .field("z", &self.z)
+            .finish()
+    }
+}
+
+impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Default for Dense<T, I, O, A> {
+    /// All weights and biases zero. Training needs a random start instead: with equal
+    /// weights every unit of a layer gets the same gradient and they never differ.
+    fn default() -> Self {
+        Self::new(Matrix::zeros(), Matrix::zeros())
+    }
+}
+
+impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Parameters<T>
+    for Dense<T, I, O, A>
+{
+    fn blocks(&self) -> impl Iterator<Item = &[T]> {
+        [self.weights.as_slice(), self.bias.as_slice()].into_iter()
+    }
+
+    fn blocks_mut(&mut self) -> impl Iterator<Item = &mut [T]> {
+        [self.weights.as_mut_slice(), self.bias.as_mut_slice()].into_iter()
+    }
+
+    fn block_shapes(&self) -> impl Iterator<Item = (usize, usize)> {
+        [(O, I), (O, 1)].into_iter()
+    }
+}
+
+impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>> Layer<T, M>
+    for Dense<T, I, O, A>
+{
+    type Input = Matrix<T, I, M>;
+    type Output = Matrix<T, O, M>;
+    type Cache = DenseCache<T, I, O, M>;
+
+    #[inline(always)]
+    fn predict(&self, input: &Matrix<T, I, M>) -> Matrix<T, O, M> {
+        let g = self.activation;
+        self.pre_activation(input).map(|z| g.value(z))
+    }
+
+    #[inline(always)]
+    fn forward(&self, input: &Matrix<T, I, M>, cache: &mut Self::Cache) -> Matrix<T, O, M> {
+        let g = self.activation;
+        cache.input = *input;
+        cache.z = self.pre_activation(input); // z = W a_prev + b        [N1, S5]
+        cache.z.map(|z| g.value(z)) //           a = g(z)                [N1, N5]
+    }
+
+    /// Backward pass of `z = W a_prev + b`, `a = g(z)`, given `∂J/∂a` [S4]:
+    ///
+    /// ```text
+    /// δ          = ∂J/∂a ⊙ g'(z)      ∂a/∂z = diag(g'(z))     [L2.3, L2.7]
+    /// dW         = δ a_prevᵀ          ∂z/∂W = I ⊗ a_prevᵀ     [L2.5, L2.8]
+    /// db         = Σ_columns δ        ∂z/∂b = I               [L2.6, L2.9, S5]
+    /// ∂J/∂a_prev = Wᵀ δ               ∂z/∂a_prev = W          [L2.2]
+    /// ```
+    ///
+    /// Over a batch, `δ` already carries the `1/m` of the mean cost (see
+    /// [`loss`](crate::loss)), so `dW = δ a_prevᵀ` sums the examples' contributions
+    /// into their mean [S5].
+    #[inline(always)]
+    fn backward(
+        &self,
+        cache: &Self::Cache,
+        grad_output: &Matrix<T, O, M>,
+        grads: &mut Self,
+    ) -> Matrix<T, I, M> {
+        let delta = self.delta(&cache.z, grad_output); //  δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
+        grads.weights = delta.mul_tr(&cache.input); //      dW = δ a_prevᵀ      [L2.5, L2.8]
+        grads.bias = delta.row_sums(); //                   db = Σ_columns δ    [L2.6, L2.9]
+        self.weights.tr_mul(&delta) //                      ∂J/∂a_prev = Wᵀ δ   [L2.2]
+    }
+
+    #[inline(always)]
+    fn backward_params(
+        &self,
+        cache: &Self::Cache,
+        grad_output: &Matrix<T, O, M>,
+        grads: &mut Self,
+    ) {
+        let delta = self.delta(&cache.z, grad_output); //  δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
+        grads.weights = delta.mul_tr(&cache.input); //      dW = δ a_prevᵀ      [L2.5, L2.8]
+        grads.bias = delta.row_sums(); //                   db = Σ_columns δ    [L2.6, L2.9]
+    }
+}
+
+// A stack of layers is a tuple. One macro writes the impls for 2 to 6 layers: forward
+// runs the layers in order, backward in reverse, and the parameter blocks are the layers'
+// blocks in order. The arguments list the tuple's indices forwards, backwards without
+// the first, and the pairs of adjacent layers whose sizes must agree.
+macro_rules! layer_tuple {
+    (
+        layers: [$($L:ident . $i:tt),+],
+        links: [$($Prev:ident => $Next:ident),+],
+        first: $First:ident . $f:tt,
+        last: $Last:ident . $l:tt,
+        reverse_middle: [$($r:tt),*]
+    ) => {
+        impl<T: Scalar, $($L: Parameters<T>),+> Parameters<T> for ($($L,)+) {
+            fn blocks(&self) -> impl Iterator<Item = &[T]> {
+                core::iter::empty()$(.chain(self.$i.blocks()))+
+            }
+
+            fn blocks_mut(&mut self) -> impl Iterator<Item = &mut [T]> {
+                core::iter::empty()$(.chain(self.$i.blocks_mut()))+
+            }
+
+            fn block_shapes(&self) -> impl Iterator<Item = (usize, usize)> {
+                core::iter::empty()$(.chain(self.$i.block_shapes()))+
+            }
+        }
+
+        impl<T: Scalar, const M: usize, $($L),+> Layer<T, M> for ($($L,)+)
+        where
+            $($L: Layer<T, M>,)+
+            $($Next: Layer<T, M, Input = <$Prev as Layer<T, M>>::Output>,)+
+        {
+            type Input = <$First as Layer<T, M>>::Input;
+            type Output = <$Last as Layer<T, M>>::Output;
+            type Cache = ($(<$L as Layer<T, M>>::Cache,)+);
+
+            #[inline(always)]
+            fn predict(&self, input: &Self::Input) -> Self::Output {
+                let x = self.$f.predict(input);
+                layer_tuple!(@predict self, x, $($i),+)
+            }
+
+            #[inline(always)]
+            fn forward(&self, input: &Self::Input, cache: &mut Self::Cache) -> Self::Output {
+                let x = self.$f.forward(input, &mut cache.$f);
+                layer_tuple!(@forward self, cache, x, $($i),+)
+            }
+
+            #[inline(always)]
+            fn backward(&self, cache: &Self::Cache, grad_output: &Self::Output, grads: &mut Self) -> Self::Input {
+                let g = self.$l.backward(&cache.$l, grad_output, &mut grads.$l);
+                $(let g = self.$r.backward(&cache.$r, &g, &mut grads.$r);)*
+                self.$f.backward(&cache.$f, &g, &mut grads.$f)
+            }
+
+            #[inline(always)]
+            fn backward_params(&self, cache: &Self::Cache, grad_output: &Self::Output, grads: &mut Self) {
+                let g = self.$l.backward(&cache.$l, grad_output, &mut grads.$l);
+                $(let g = self.$r.backward(&cache.$r, &g, &mut grads.$r);)*
+                self.$f.backward_params(&cache.$f, &g, &mut grads.$f);
+            }
+        }
+    };
+    // After the first layer: run the others in order (the first index is skipped).
+    (@predict $s:ident, $x:ident, $first:tt $(, $i:tt)+) => {{
+        $(let $x = $s.$i.predict(&$x);)+
+        $x
+    }};
+    (@forward $s:ident, $c:ident, $x:ident, $first:tt $(, $i:tt)+) => {{
+        $(let $x = $s.$i.forward(&$x, &mut $c.$i);)+
+        $x
+    }};
+}
+
+layer_tuple!(layers: [L0.0, L1.1], links: [L0 => L1],
+    first: L0.0, last: L1.1, reverse_middle: []);
+layer_tuple!(layers: [L0.0, L1.1, L2.2], links: [L0 => L1, L1 => L2],
+    first: L0.0, last: L2.2, reverse_middle: [1]);
+layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3], links: [L0 => L1, L1 => L2, L2 => L3],
+    first: L0.0, last: L3.3, reverse_middle: [2, 1]);
+layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3, L4.4],
+    links: [L0 => L1, L1 => L2, L2 => L3, L3 => L4],
+    first: L0.0, last: L4.4, reverse_middle: [3, 2, 1]);
+layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3, L4.4, L5.5],
+    links: [L0 => L1, L1 => L2, L2 => L3, L3 => L4, L4 => L5],
+    first: L0.0, last: L5.5, reverse_middle: [4, 3, 2, 1]);

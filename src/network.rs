@@ -1,0 +1,141 @@
+//! Networks: stacks of layers with a loss at the end, and the seed's own network.
+//!
+//! A network is any [`Layer`] whose input and output are matrices, usually a tuple of
+//! [`Dense`] layers. The functions here run it forward, compute the cost, and run the
+//! backward pass from the loss's gradient to every parameter:
+//!
+//! ```text
+//! forward:   a[0] = x,  z[l] = W[l] a[l−1] + b[l],  a[l] = g(z[l])      [N1–N3, S5]
+//! loss:      J = (1/m) Σᵢ L(ŷ(i), y(i)),  ∂J/∂a[L] from the loss          [C6]
+//! backward:  δ[l] = ∂J/∂a[l] ⊙ g'(z[l]),  dW[l] = δ[l] a[l−1]ᵀ,
+//!            db[l] = Σ_columns δ[l],  ∂J/∂a[l−1] = W[l]ᵀ δ[l]             [S4]
+//! ```
+//!
+//! ```
+//! use backprop::network::{self, SeedNetwork};
+//! use backprop::{Matrix, Parameters, SigmoidCrossEntropy};
+//!
+//! let net = SeedNetwork::<f64>::default();
+//! assert_eq!(net.parameter_count(), 29); // [N4]
+//!
+//! let x = Matrix::from_column([1.0, 2.0, 3.0]);
+//! let y = Matrix::from_column([1.0]);
+//! let mut grads = SeedNetwork::<f64>::default();
+//! let cost = network::cost_and_gradients(&net, &SigmoidCrossEntropy, &x, &y, &mut grads);
+//! assert!((cost - 2f64.ln()).abs() < 1e-12); // all-zero weights: ŷ = σ(0) = ½
+//! ```
+
+use crate::activation::{Identity, Relu};
+use crate::layer::{Dense, Layer};
+use crate::loss::Loss;
+use crate::matrix::Matrix;
+use crate::scalar::Scalar;
+
+/// The seed's 3 → 4 → 2 → 1 binary classifier [N1–N5]: ReLU, ReLU, then the logit
+/// `z[3]`, with 29 parameters [N4].
+///
+/// ```text
+/// z[1] = W[1] x + b[1],     a[1] = g(z[1])      W[1] (4, 3)   [N1]
+/// z[2] = W[2] a[1] + b[2],  a[2] = g(z[2])      W[2] (2, 4)   [N2]
+/// z[3] = W[3] a[2] + b[3],  a[3] = σ(z[3]) = ŷ  W[3] (1, 2)   [N3]
+/// ```
+///
+/// The last layer outputs `z[3]`; train it with [`SeedLoss`] =
+/// [`SigmoidCrossEntropy`](crate::SigmoidCrossEntropy), which applies `σ` and gives
+/// `δ[3] = a[3] − y` [L3.6] directly. `net.0`, `net.1`, `net.2` are layers 1, 2, 3.
+/// (The unfused form, `Dense<T, 2, 1, Sigmoid>` with
+/// [`CrossEntropy`](crate::CrossEntropy), computes the same gradients; the tests prove it.)
+pub type SeedNetwork<T> = (
+    Dense<T, 3, 4, Relu>,
+    Dense<T, 4, 2, Relu>,
+    Dense<T, 2, 1, Identity>,
+);
+
+/// The loss the seed trains [`SeedNetwork`] with: sigmoid and cross-entropy, fused [L3.6].
+pub type SeedLoss = crate::loss::SigmoidCrossEntropy;
+
+/// The network's output for a batch `x` (no cache is kept).
+pub fn forward<T, N, const I: usize, const O: usize, const M: usize>(
+    net: &N,
+    x: &Matrix<T, I, M>,
+) -> Matrix<T, O, M>
+where
+    T: Scalar,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
+{
+    net.predict(x)
+}
+
+/// The predictions `ŷ` for a batch `x`: the network's output passed through the loss's
+/// link (`σ` for [`SigmoidCrossEntropy`](crate::SigmoidCrossEntropy)).
+pub fn predict<T, N, L, const I: usize, const O: usize, const M: usize>(
+    net: &N,
+    loss: &L,
+    x: &Matrix<T, I, M>,
+) -> Matrix<T, O, M>
+where
+    T: Scalar,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
+    L: Loss<T>,
+{
+    loss.predict(&net.predict(x))
+}
+
+/// The cost `J = (1/m) Σᵢ L(ŷ(i), y(i))` of the batch `(x, y)` [C5, C6].
+pub fn cost<T, N, L, const I: usize, const O: usize, const M: usize>(
+    net: &N,
+    loss: &L,
+    x: &Matrix<T, I, M>,
+    y: &Matrix<T, O, M>,
+) -> T
+where
+    T: Scalar,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
+    L: Loss<T>,
+{
+    loss.cost(&net.predict(x), y)
+}
+
+/// Backpropagation: writes `∂J/∂θ` for every parameter θ of `net` into `grads`, for the
+/// batch `(x, y)`. The cost itself is not computed (a training step does not need it).
+///
+/// ```text
+/// ∂J/∂a[L] = loss.gradient(a[L], y)          (δ[3] = a[3] − y for the seed [L3.6])
+/// then each layer from the last to the first  [S1–S4]
+/// ```
+pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
+    net: &N,
+    loss: &L,
+    x: &Matrix<T, I, M>,
+    y: &Matrix<T, O, M>,
+    grads: &mut N,
+) where
+    T: Scalar,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
+    L: Loss<T>,
+{
+    let mut cache = N::Cache::default();
+    let output = net.forward(x, &mut cache);
+    let grad_output = loss.gradient(&output, y);
+    net.backward_params(&cache, &grad_output, grads);
+}
+
+/// Like [`gradients`], and also returns the cost `J` of the batch [C6].
+pub fn cost_and_gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
+    net: &N,
+    loss: &L,
+    x: &Matrix<T, I, M>,
+    y: &Matrix<T, O, M>,
+    grads: &mut N,
+) -> T
+where
+    T: Scalar,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
+    L: Loss<T>,
+{
+    let mut cache = N::Cache::default();
+    let output = net.forward(x, &mut cache);
+    let grad_output = loss.gradient(&output, y);
+    net.backward_params(&cache, &grad_output, grads);
+    loss.cost(&output, y)
+}

@@ -1,0 +1,94 @@
+//! One way to visit every parameter of a layer or network, together with anything
+//! shaped like it (its gradient, an optimizer's state).
+//!
+//! A network's parameters are a sequence of *blocks*: for each dense layer, in order,
+//! its weights `W[l]` (row-major) and then its bias `b[l]` [N4]. Gradients have the
+//! network's own type (`dW` is shaped like `W` [M2]), so zipping `net.blocks_mut()` with
+//! `grads.blocks()` pairs every parameter with its partial derivative, and one optimizer
+//! and one gradient check serve every network.
+
+use crate::scalar::Scalar;
+
+/// Something made of parameter blocks: a [`Dense`](crate::layer::Dense) layer, a network
+/// (a tuple of layers), its gradients, or an optimizer's state shaped like it.
+pub trait Parameters<T: Scalar>: Clone + Default {
+    /// The blocks, in order: for each layer its weights (row-major), then its bias.
+    fn blocks(&self) -> impl Iterator<Item = &[T]>;
+
+    /// The blocks, mutably, in the same order as [`blocks`](Parameters::blocks).
+    fn blocks_mut(&mut self) -> impl Iterator<Item = &mut [T]>;
+
+    /// The `(rows, columns)` of each block, in the same order.
+    fn block_shapes(&self) -> impl Iterator<Item = (usize, usize)>;
+
+    /// The number of parameters, `Σ rows · columns` over the blocks (29 for the seed [N4]).
+    fn parameter_count(&self) -> usize {
+        self.blocks().map(|b| b.len()).sum()
+    }
+
+    /// Sets every parameter to zero.
+    fn set_zero(&mut self) {
+        for block in self.blocks_mut() {
+            block.fill(T::ZERO);
+        }
+    }
+
+    /// `self += α · other`, parameter by parameter.
+    fn add_scaled(&mut self, alpha: T, other: &Self) {
+        for (a, b) in self.blocks_mut().zip(other.blocks()) {
+            for (x, y) in a.iter_mut().zip(b.iter()) {
+                *x += alpha * *y;
+            }
+        }
+    }
+
+    /// `true` if every parameter is finite.
+    fn is_finite(&self) -> bool {
+        self.blocks().all(|b| b.iter().all(|v| v.is_finite()))
+    }
+
+    /// The Euclidean norm of all parameters taken as one vector.
+    fn norm(&self) -> T {
+        let mut s = T::ZERO;
+        for b in self.blocks() {
+            for v in b {
+                s += *v * *v;
+            }
+        }
+        s.sqrt()
+    }
+
+    /// Parameter `index` (counting across all blocks in order), if it exists.
+    fn parameter(&self, index: usize) -> Option<T> {
+        let mut k = index;
+        for b in self.blocks() {
+            if k < b.len() {
+                return Some(b[k]);
+            }
+            k -= b.len();
+        }
+        None
+    }
+
+    /// The seed's name for parameter `index`: `W[l](i, j)` or `b[l](i)`, with layers,
+    /// rows and columns counted from 1 as in the seed's `W[3]12` [L3.4].
+    ///
+    /// Assumes the layout of dense layers: two blocks per layer, weights then bias.
+    fn parameter_name(&self, index: usize) -> Option<String> {
+        let mut k = index;
+        for (block, (_rows, cols)) in self.block_shapes().enumerate() {
+            let len = _rows * cols;
+            if k < len {
+                let layer = block / 2 + 1;
+                let (i, j) = (k / cols + 1, k % cols + 1);
+                return Some(if block % 2 == 0 {
+                    format!("W[{layer}]({i}, {j})")
+                } else {
+                    format!("b[{layer}]({i})")
+                });
+            }
+            k -= len;
+        }
+        None
+    }
+}
