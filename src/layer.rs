@@ -19,6 +19,7 @@
 use crate::activation::Activation;
 use crate::matrix::{Matrix, Vector};
 use crate::params::Parameters;
+use crate::rng::Rng;
 use crate::scalar::Scalar;
 
 /// A differentiable map from a batch of `M` inputs to a batch of `M` outputs.
@@ -97,6 +98,39 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O,
             weights,
             bias,
             activation: A::default(),
+        }
+    }
+
+    /// He initialisation, for ReLU layers: weights drawn from `N(0, 2/I)`, bias zero.
+    ///
+    /// Keeps the variance of `z` roughly constant from layer to layer when half the
+    /// units are switched off by ReLU (He et al., 2015).
+    pub fn he(rng: &mut Rng) -> Self {
+        let mut layer = Self::default();
+        let std = T::from_f64((2.0 / I.max(1) as f64).sqrt());
+        rng.fill_normal(layer.weights.as_mut_slice(), T::ZERO, std);
+        layer
+    }
+
+    /// Xavier/Glorot initialisation, for sigmoid, tanh and linear layers: weights drawn
+    /// uniformly from `[−√(6/(I+O)), √(6/(I+O))]`, bias zero (Glorot and Bengio, 2010).
+    pub fn xavier(rng: &mut Rng) -> Self {
+        let mut layer = Self::default();
+        let limit = T::from_f64((6.0 / (I + O).max(1) as f64).sqrt());
+        rng.fill_uniform(layer.weights.as_mut_slice(), -limit, limit);
+        layer
+    }
+
+    /// The initialisation that suits the activation: [`he`](Dense::he) for ReLU and
+    /// leaky ReLU, [`xavier`](Dense::xavier) for the others.
+    ///
+    /// Why not zeros: with all weights equal, every unit of a layer computes the same
+    /// `z`, receives the same `δ` and the same update, and so stays equal to the others
+    /// forever: the layer behaves like a single unit. Random weights break that symmetry.
+    pub fn init(rng: &mut Rng) -> Self {
+        match A::NAME {
+            "relu" | "leaky_relu" => Self::he(rng),
+            _ => Self::xavier(rng),
         }
     }
 

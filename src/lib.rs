@@ -18,6 +18,7 @@ pub mod layer;
 pub mod loss;
 pub mod matrix;
 pub mod network;
+pub mod optim;
 pub mod params;
 pub mod rng;
 pub mod scalar;

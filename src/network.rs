@@ -29,6 +29,7 @@ use crate::activation::{Identity, Relu};
 use crate::layer::{Dense, Layer};
 use crate::loss::Loss;
 use crate::matrix::Matrix;
+use crate::rng::Rng;
 use crate::scalar::Scalar;
 
 /// The seed's 3 → 4 → 2 → 1 binary classifier [N1–N5]: ReLU, ReLU, then the logit
@@ -50,6 +51,12 @@ pub type SeedNetwork<T> = (
     Dense<T, 4, 2, Relu>,
     Dense<T, 2, 1, Identity>,
 );
+
+/// A [`SeedNetwork`] with random weights: He initialisation for the two ReLU layers,
+/// Xavier for the last, biases zero (see [`Dense::init`]).
+pub fn seed_network<T: Scalar>(rng: &mut Rng) -> SeedNetwork<T> {
+    (Dense::init(rng), Dense::init(rng), Dense::init(rng))
+}
 
 /// The loss the seed trains [`SeedNetwork`] with: sigmoid and cross-entropy, fused [L3.6].
 pub type SeedLoss = crate::loss::SigmoidCrossEntropy;
