@@ -20,8 +20,10 @@ pub mod matrix;
 pub mod network;
 pub mod optim;
 pub mod params;
+pub mod persist;
 pub mod rng;
 pub mod scalar;
+pub mod train;
 
 pub use activation::{Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
 pub use error::{Error, Result};

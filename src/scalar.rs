@@ -34,6 +34,7 @@ pub trait Scalar:
     + MulAssign
     + DivAssign
     + Sum
+    + core::str::FromStr
 {
     /// The additive identity, `0`.
     const ZERO: Self;
