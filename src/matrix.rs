@@ -165,7 +165,8 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
     /// Writes the entries, row-major, into `out`.
     ///
     /// # Errors
-    /// [`Error::Length`] if `out` does not have exactly `R·C` entries.
+    /// [`Error::Length`] if `out` does not have exactly `R·C` entries; `out` is then
+    /// left unchanged.
     pub fn write_to_slice(&self, out: &mut [T]) -> Result<()> {
         if out.len() != R * C {
             return Err(Error::Length {
@@ -324,16 +325,16 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
         }
     }
 
-    /// The entries in row-major order.
+    /// The entries in row-major order (an exact-size, double-ended iterator).
     #[inline]
-    pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
-        self.data.iter().flatten()
+    pub fn iter(&self) -> core::slice::Iter<'_, T> {
+        self.data.as_flattened().iter()
     }
 
     /// Mutable references to the entries in row-major order.
     #[inline]
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
-        self.data.iter_mut().flatten()
+    pub fn iter_mut(&mut self) -> core::slice::IterMut<'_, T> {
+        self.data.as_flattened_mut().iter_mut()
     }
 
     /// The rows, each as an array `&[T; C]`.
@@ -573,7 +574,8 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
         self.dot(self).sqrt()
     }
 
-    /// The largest entry, or `None` for an empty matrix. NaN entries are skipped.
+    /// The largest entry, or `None` for an empty matrix or one whose entries are all NaN.
+    /// NaN entries are skipped; on ties, the entry [`argmax`](Self::argmax) finds first.
     #[inline]
     pub fn max(&self) -> Option<T> {
         self.argmax().map(|(i, j)| self.data[i][j])
@@ -605,11 +607,26 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
     }
 
     /// The largest `|A[(i, j)] − B[(i, j)]|`, `0` for an empty matrix.
+    ///
+    /// If any difference is NaN (an entry is NaN, or both are the same infinity) the
+    /// result is NaN, so a check such as `a.max_abs_diff(&b) <= tol` fails rather than
+    /// silently passing.
+    ///
+    /// ```
+    /// use backprop::Matrix;
+    /// let a = Matrix::from_rows([[1.0, f64::NAN]]);
+    /// let b = Matrix::from_rows([[1.0, 2.0]]);
+    /// assert!(a.max_abs_diff(&b).is_nan());
+    /// ```
     #[inline]
     pub fn max_abs_diff(&self, rhs: &Self) -> T {
         let mut m = T::ZERO;
         for (a, b) in self.iter().zip(rhs.iter()) {
-            m = m.max((*a - *b).abs());
+            let d = (*a - *b).abs();
+            if d.is_nan() {
+                return d;
+            }
+            m = m.max(d);
         }
         m
     }
@@ -624,7 +641,9 @@ impl<T: Scalar, const R: usize, const C: usize> fmt::Debug for Matrix<T, R, C> {
 
 impl<T: Scalar, const R: usize, const C: usize> fmt::Display for Matrix<T, R, C> {
     /// Prints the matrix one row per line, each column right-aligned to its widest
-    /// entry; a precision (`{:.3}`) applies to every entry.
+    /// entry; a precision (`{:.3}`) applies to every entry, while width, fill, alignment
+    /// and sign flags are ignored. A matrix with no rows prints nothing; one with no
+    /// columns prints `[ ]` for each row.
     ///
     /// ```
     /// use backprop::Matrix;
