@@ -21,6 +21,7 @@ pub mod network;
 pub mod optim;
 pub mod params;
 pub mod persist;
+pub mod plot;
 pub mod rng;
 pub mod scalar;
 pub mod train;
