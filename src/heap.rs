@@ -81,14 +81,34 @@ impl<T: Scalar, const R: usize, const C: usize> HeapMatrix<T, R, C> {
         &mut self.data
     }
 
+    /// The entries in row-major order, as one slice of length `R·C`.
+    pub fn as_slice(&self) -> &[T] {
+        self.data.as_flattened()
+    }
+
+    /// The entries in row-major order, as one mutable slice of length `R·C`.
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        self.data.as_flattened_mut()
+    }
+
     /// The entry at row `i`, column `j`, or `None` if out of range.
     pub fn get(&self, i: usize, j: usize) -> Option<&T> {
         self.data.get(i).and_then(|row| row.get(j))
     }
 
-    /// The entries in row-major order.
-    pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
-        self.data.iter().flatten()
+    /// A mutable reference to the entry at row `i`, column `j`, or `None` if out of range.
+    pub fn get_mut(&mut self, i: usize, j: usize) -> Option<&mut T> {
+        self.data.get_mut(i).and_then(|row| row.get_mut(j))
+    }
+
+    /// The entries in row-major order (an exact-size, double-ended iterator).
+    pub fn iter(&self) -> core::slice::Iter<'_, T> {
+        self.data.as_flattened().iter()
+    }
+
+    /// Mutable references to the entries in row-major order.
+    pub fn iter_mut(&mut self) -> core::slice::IterMut<'_, T> {
+        self.data.as_flattened_mut().iter_mut()
     }
 
     /// The transpose `Aᵀ`, built on the heap.
@@ -96,7 +116,7 @@ impl<T: Scalar, const R: usize, const C: usize> HeapMatrix<T, R, C> {
         HeapMatrix::from_fn(|j, i| self.data[i][j])
     }
 
-    /// Writes `A B` into `out`, overwriting it.
+    /// Writes `A B` into `out`, overwriting it; no temporary is built.
     pub fn mul_to<const K: usize>(&self, rhs: &HeapMatrix<T, C, K>, out: &mut HeapMatrix<T, R, K>) {
         kernels::matmul(&self.data, &rhs.data, &mut out.data);
     }
@@ -136,6 +156,9 @@ impl<T, const R: usize, const C: usize> IndexMut<(usize, usize)> for HeapMatrix<
 }
 
 impl<T: Scalar, const R: usize, const C: usize> core::fmt::Debug for HeapMatrix<T, R, C> {
+    /// Prints the type and shape only, `HeapMatrix<f32, 1024, 1024>`: the entries of a
+    /// matrix this large would flood the output. Use [`HeapMatrix::to_matrix`] on small
+    /// ones to see them.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "HeapMatrix<{}, {R}, {C}>", T::NAME)
     }
