@@ -181,49 +181,13 @@ impl<const M: usize> Trainer<M> {
         let n = train.len();
         let mut order: Vec<usize> = (0..n).collect();
         let mut rng = Rng::new(self.seed);
-        // Gradients and scratch space live on the heap: for large networks they are
-        // hundreds of kilobytes each.
-        let mut grads: Box<N> = Box::default();
-        let mut chunk_grads: Box<N> = Box::default();
-        let mut example_grads: Box<N> = Box::default();
         let mut history = History::default();
 
         for epoch in 1..=self.epochs {
             if self.shuffle {
                 rng.shuffle(&mut order);
             }
-            match self.schedule {
-                Schedule::MiniBatch => {
-                    for chunk in order.chunks(M) {
-                        chunk_gradient::<T, N, L, I, O, M>(
-                            net,
-                            loss,
-                            train,
-                            chunk,
-                            &mut grads,
-                            &mut example_grads,
-                        )?;
-                        optimizer.step(net, &grads);
-                    }
-                }
-                Schedule::Batch => {
-                    grads.set_zero();
-                    for chunk in order.chunks(M) {
-                        chunk_gradient::<T, N, L, I, O, M>(
-                            net,
-                            loss,
-                            train,
-                            chunk,
-                            &mut chunk_grads,
-                            &mut example_grads,
-                        )?;
-                        // ∂J/∂θ over n = Σ_chunks (mₖ / n) · (mean gradient of chunk k)
-                        let weight = T::from_usize(chunk.len()) / T::from_usize(n);
-                        grads.add_scaled(weight, &chunk_grads);
-                    }
-                    optimizer.step(net, &grads);
-                }
-            }
+            self.epoch::<T, N, L, P, I, O>(net, loss, optimizer, train, &order)?;
 
             let on_train = evaluate::<T, N, L, I, O>(net, loss, train)?;
             if !on_train.cost.is_finite() || !net.is_finite() {
@@ -243,6 +207,73 @@ impl<const M: usize> Trainer<M> {
             }
         }
         Ok(history)
+    }
+}
+
+impl<const M: usize> Trainer<M> {
+    /// One epoch over the examples `order` (indices into `data`), in that order, with
+    /// this trainer's schedule; no shuffling, evaluation or report. [`fit`](Trainer::fit)
+    /// calls it once per epoch.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] if an index is out of range or the data set does not have `I`
+    /// features.
+    pub fn epoch<T, N, L, P, const I: usize, const O: usize>(
+        &self,
+        net: &mut N,
+        loss: &L,
+        optimizer: &mut P,
+        data: &Dataset<T>,
+        order: &[usize],
+    ) -> Result<()>
+    where
+        T: Scalar,
+        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
+            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
+        L: Loss<T>,
+        P: Optimizer<T, N>,
+    {
+        if M == 0 {
+            return Err(Error::invalid("the batch size M must be at least 1"));
+        }
+        // Gradients and scratch space live on the heap: for large networks they are
+        // hundreds of kilobytes each.
+        let mut grads: Box<N> = Box::default();
+        let mut chunk_grads: Box<N> = Box::default();
+        let mut example_grads: Box<N> = Box::default();
+        match self.schedule {
+            Schedule::MiniBatch => {
+                for chunk in order.chunks(M) {
+                    chunk_gradient::<T, N, L, I, O, M>(
+                        net,
+                        loss,
+                        data,
+                        chunk,
+                        &mut grads,
+                        &mut example_grads,
+                    )?;
+                    optimizer.step(net, &grads);
+                }
+            }
+            Schedule::Batch => {
+                grads.set_zero();
+                for chunk in order.chunks(M) {
+                    chunk_gradient::<T, N, L, I, O, M>(
+                        net,
+                        loss,
+                        data,
+                        chunk,
+                        &mut chunk_grads,
+                        &mut example_grads,
+                    )?;
+                    // ∂J/∂θ over n = Σ_chunks (mₖ / n) · (mean gradient of chunk k)
+                    let weight = T::from_usize(chunk.len()) / T::from_usize(order.len());
+                    grads.add_scaled(weight, &chunk_grads);
+                }
+                optimizer.step(net, &grads);
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,0 +1,219 @@
+//! Benchmarks of whole training work: the seed network's forward pass, backward pass and
+//! per-example SGD step (f32 and f64), a mini-batch step with m = 64, one epoch of the
+//! `breast_cancer` example's network on 455 examples, and one mini-batch step of a
+//! heap-held 784 → 128 → 10 network.
+//!
+//! Ids are `workload/backprop`, so that they line up with `../shared/peers/`'s
+//! `workload/nalgebra` and `workload/ndarray` (`sgd_step`, `minibatch64_step`). Our
+//! `sgd_step/backprop` is what the trainer runs: forward, `δ[3] = a[3] − y`, backward and
+//! the update, without evaluating the cost, which a step does not need;
+//! `sgd_step/backprop_with_cost` also computes the loss, as the peers' steps do.
+//!
+//! ```sh
+//! cargo bench --bench network
+//! cargo bench --bench network -- sgd_step     # one group
+//! ```
+
+use backprop::data::Dataset;
+use backprop::network::{self, SeedLoss, SeedNetwork};
+use backprop::optim::{Optimizer, Sgd};
+use backprop::rng::Rng;
+use backprop::train::Trainer;
+use backprop::{Dense, Identity, Matrix, Relu, Scalar, SigmoidCrossEntropy, SoftmaxCrossEntropy};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+const LR: f64 = 0.01;
+
+/// Runs `f` as benchmark `workload/implementation` (a criterion group per workload, as
+/// in `../shared/peers/`, so the ids line up).
+fn bench(
+    c: &mut Criterion,
+    workload: &str,
+    implementation: &str,
+    f: impl FnMut(&mut criterion::Bencher<'_>),
+) {
+    let mut group = c.benchmark_group(workload);
+    group.bench_function(implementation, f);
+    group.finish();
+}
+
+fn random<T: Scalar, const R: usize, const C: usize>(rng: &mut Rng) -> Matrix<T, R, C> {
+    Matrix::from_fn(|_, _| rng.uniform(-T::ONE, T::ONE))
+}
+
+/// One per-example SGD step, as the trainer runs it (no cost).
+#[inline(never)]
+fn sgd_step<T: Scalar>(
+    net: &mut SeedNetwork<T>,
+    grads: &mut SeedNetwork<T>,
+    sgd: &mut Sgd<T>,
+    x: &Matrix<T, 3, 1>,
+    y: &Matrix<T, 1, 1>,
+) {
+    network::gradients(net, &SeedLoss::default(), x, y, grads);
+    sgd.step(net, grads);
+}
+
+/// One per-example SGD step that also returns the loss, as the peers' steps do.
+#[inline(never)]
+fn sgd_step_with_cost<T: Scalar>(
+    net: &mut SeedNetwork<T>,
+    grads: &mut SeedNetwork<T>,
+    sgd: &mut Sgd<T>,
+    x: &Matrix<T, 3, 1>,
+    y: &Matrix<T, 1, 1>,
+) -> T {
+    let cost = network::cost_and_gradients(net, &SeedLoss::default(), x, y, grads);
+    sgd.step(net, grads);
+    cost
+}
+
+/// One mini-batch step on a (3, M) batch.
+#[inline(never)]
+fn minibatch_step<T: Scalar, const M: usize>(
+    net: &mut SeedNetwork<T>,
+    grads: &mut SeedNetwork<T>,
+    sgd: &mut Sgd<T>,
+    x: &Matrix<T, 3, M>,
+    y: &Matrix<T, 1, M>,
+) {
+    network::gradients(net, &SeedLoss::default(), x, y, grads);
+    sgd.step(net, grads);
+}
+
+fn seed_network_benches<T: Scalar>(c: &mut Criterion, suffix: &str) {
+    let mut rng = Rng::new(2024);
+    let start: SeedNetwork<T> = network::seed_network(&mut rng);
+    let x: Matrix<T, 3, 1> = random(&mut rng);
+    let loss = SeedLoss::default();
+
+    bench(c, &format!("seed_forward{suffix}"), "backprop", |b| {
+        b.iter(|| network::forward(black_box(&start), black_box(&x)))
+    });
+
+    let mut cache = Default::default();
+    let mut grads = SeedNetwork::<T>::default();
+    bench(c, &format!("seed_backward{suffix}"), "backprop", |b| {
+        use backprop::Layer;
+        b.iter(|| {
+            let output = start.forward(black_box(&x), &mut cache);
+            let y = Matrix::filled(T::ONE);
+            let d_output = backprop::Loss::gradient(&loss, &output, &y);
+            start.backward_params(&cache, &d_output, &mut grads);
+            black_box(&grads);
+        })
+    });
+
+    let mut sgd = Sgd::new(T::from_f64(LR)).expect("valid learning rate");
+    for (name, with_cost) in [("backprop", false), ("backprop_with_cost", true)] {
+        let mut net = start;
+        let mut toggle = false;
+        bench(c, &format!("sgd_step{suffix}"), name, |b| {
+            b.iter(|| {
+                // y alternates 1, 0, 1, … so the network stays bounded however long it runs.
+                toggle = !toggle;
+                let y = Matrix::filled(if toggle { T::ONE } else { T::ZERO });
+                if with_cost {
+                    black_box(sgd_step_with_cost(
+                        &mut net,
+                        &mut grads,
+                        &mut sgd,
+                        black_box(&x),
+                        &y,
+                    ));
+                } else {
+                    sgd_step(&mut net, &mut grads, &mut sgd, black_box(&x), &y);
+                }
+            })
+        });
+        assert!(
+            backprop::Parameters::is_finite(&net),
+            "the benchmarked network diverged"
+        );
+    }
+
+    let xb: Matrix<T, 3, 64> = random(&mut Rng::new(77));
+    let yb: Matrix<T, 1, 64> = Matrix::from_fn(|_, j| if j % 3 == 0 { T::ONE } else { T::ZERO });
+    let mut net = start;
+    bench(c, &format!("minibatch64_step{suffix}"), "backprop", |b| {
+        b.iter(|| {
+            minibatch_step(
+                &mut net,
+                &mut grads,
+                &mut sgd,
+                black_box(&xb),
+                black_box(&yb),
+            )
+        })
+    });
+    assert!(
+        backprop::Parameters::is_finite(&net),
+        "the benchmarked network diverged"
+    );
+}
+
+fn seed(c: &mut Criterion) {
+    seed_network_benches::<f32>(c, "");
+    seed_network_benches::<f64>(c, "_f64");
+}
+
+/// One epoch of the breast_cancer example's 30 → 16 → 8 → 1 network on its 455 examples.
+fn breast_cancer_epoch(c: &mut Criterion) {
+    type Net = (
+        Dense<f32, 30, 16, Relu>,
+        Dense<f32, 16, 8, Relu>,
+        Dense<f32, 8, 1, Identity>,
+    );
+    let mut rng = Rng::new(5);
+    let features: Vec<f32> = (0..455 * 30).map(|_| rng.normal::<f32>()).collect();
+    let labels: Vec<f32> = (0..455).map(|i| (i % 2) as f32).collect();
+    let data = Dataset::from_parts(features, labels, 30).expect("valid data");
+    let mut net: Net = (
+        Dense::init(&mut rng),
+        Dense::init(&mut rng),
+        Dense::init(&mut rng),
+    );
+    let mut sgd = Sgd::new(0.001f32).expect("valid learning rate");
+    let order: Vec<usize> = (0..455).collect();
+    let trainer = Trainer::<16>::mini_batch(1);
+    bench(c, "breast_cancer_epoch", "backprop", |b| {
+        b.iter(|| {
+            trainer
+                .epoch(
+                    &mut net,
+                    &SigmoidCrossEntropy,
+                    &mut sgd,
+                    black_box(&data),
+                    &order,
+                )
+                .expect("an epoch of valid data")
+        })
+    });
+}
+
+/// One mini-batch step (m = 32) of a 784 → 128 → 10 network held on the heap.
+fn large_network_step(c: &mut Criterion) {
+    type Net = (Dense<f32, 784, 128, Relu>, Dense<f32, 128, 10, Identity>);
+    let mut rng = Rng::new(9);
+    let mut net: Box<Net> = Box::new((Dense::init(&mut rng), Dense::init(&mut rng)));
+    let mut grads: Box<Net> = Box::default();
+    let x: Box<Matrix<f32, 784, 32>> = Box::new(random(&mut rng));
+    let y: Matrix<f32, 10, 32> = Matrix::from_fn(|k, j| if k == j % 10 { 1.0 } else { 0.0 });
+    let mut sgd = Sgd::new(0.001f32).expect("valid learning rate");
+    bench(c, "mnist_minibatch32_step", "backprop", |b| {
+        b.iter(|| {
+            network::gradients(
+                &*net,
+                &SoftmaxCrossEntropy,
+                black_box(&*x),
+                black_box(&y),
+                &mut grads,
+            );
+            sgd.step(&mut *net, &*grads);
+        })
+    });
+}
+
+criterion_group!(benches, seed, breast_cancer_epoch, large_network_step);
+criterion_main!(benches);
