@@ -203,6 +203,12 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Parameters<T>
     fn block_shapes(&self) -> impl Iterator<Item = (usize, usize)> {
         [(O, I), (O, 1)].into_iter()
     }
+
+    #[inline(always)]
+    fn add_scaled(&mut self, alpha: T, other: &Self) {
+        self.weights.add_scaled(alpha, &other.weights);
+        self.bias.add_scaled(alpha, &other.bias);
+    }
 }
 
 impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>> Layer<T, M>
@@ -287,6 +293,11 @@ macro_rules! layer_tuple {
 
             fn block_shapes(&self) -> impl Iterator<Item = (usize, usize)> {
                 core::iter::empty()$(.chain(self.$i.block_shapes()))+
+            }
+
+            #[inline(always)]
+            fn add_scaled(&mut self, alpha: T, other: &Self) {
+                $(self.$i.add_scaled(alpha, &other.$i);)+
             }
         }
 

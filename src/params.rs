@@ -33,14 +33,12 @@ pub trait Parameters<T: Scalar>: Clone + Default {
         }
     }
 
-    /// `self += α · other`, parameter by parameter.
-    fn add_scaled(&mut self, alpha: T, other: &Self) {
-        for (a, b) in self.blocks_mut().zip(other.blocks()) {
-            for (x, y) in a.iter_mut().zip(b.iter()) {
-                *x += alpha * *y;
-            }
-        }
-    }
+    /// `self += α · other`, parameter by parameter: the SGD update `θ := θ − α dθ` [C7]
+    /// is `net.add_scaled(-α, &grads)`.
+    ///
+    /// Implemented matrix by matrix rather than through [`blocks`](Parameters::blocks),
+    /// so that fixed sizes reach the compiler: it is the hot loop of every SGD step.
+    fn add_scaled(&mut self, alpha: T, other: &Self);
 
     /// `true` if every parameter is finite.
     fn is_finite(&self) -> bool {

@@ -51,7 +51,7 @@ pub fn learning_curve_svg(title: &str, series: &[Series<'_>]) -> String {
         .max(2);
     let lo = finite().fold(f64::INFINITY, f64::min).min(0.0);
     let mut hi = finite().fold(f64::NEG_INFINITY, f64::max);
-    if !(hi > lo) {
+    if hi.is_nan() || hi <= lo {
         hi = lo + 1.0;
     }
     let (plot_w, plot_h) = (WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
