@@ -34,7 +34,9 @@ fn check_decay<T: Scalar>(name: &str, value: T) -> Result<T> {
     if value >= T::ZERO && value < T::ONE {
         Ok(value)
     } else {
-        Err(Error::invalid(format!("{name} must be in [0, 1), got {value}")))
+        Err(Error::invalid(format!(
+            "{name} must be in [0, 1), got {value}"
+        )))
     }
 }
 
@@ -100,7 +102,10 @@ impl<T: Scalar, N: Parameters<T>> Momentum<T, N> {
 impl<T: Scalar, N: Parameters<T>> Optimizer<T, N> for Momentum<T, N> {
     fn step(&mut self, net: &mut N, grads: &N) {
         let (alpha, beta) = (self.learning_rate, self.momentum);
-        let blocks = net.blocks_mut().zip(grads.blocks()).zip(self.velocity.blocks_mut());
+        let blocks = net
+            .blocks_mut()
+            .zip(grads.blocks())
+            .zip(self.velocity.blocks_mut());
         for ((theta, d), v) in blocks {
             for ((theta, d), v) in theta.iter_mut().zip(d).zip(v.iter_mut()) {
                 *v = beta * *v + *d; //     v := β v + dθ
