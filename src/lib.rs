@@ -17,6 +17,7 @@ pub mod jacobian;
 pub mod layer;
 pub mod loss;
 pub mod matrix;
+pub mod metrics;
 pub mod network;
 pub mod optim;
 pub mod params;
