@@ -334,10 +334,12 @@ fn least_squares_optimum(x: &Matrix<f64, 3, 8>, y: &Matrix<f64, 1, 8>) -> Linear
             .max_by(|&p, &q| a[p][col].abs().total_cmp(&a[q][col].abs()))
             .unwrap();
         a.swap(col, pivot);
-        for r in col + 1..4 {
-            let f = a[r][col] / a[col][col];
-            for c in col..5 {
-                a[r][c] -= f * a[col][c];
+        let (upper, lower) = a.split_at_mut(col + 1);
+        let pivot_row = &upper[col];
+        for row in lower {
+            let f = row[col] / pivot_row[col];
+            for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= f * p;
             }
         }
     }
