@@ -2,7 +2,7 @@
 //!
 //! Each activation is a small value type (most are zero-sized) implementing
 //! [`Activation`]: `value` is `g`, `derivative` is `g'`, side by side so that a reader
-//! sees each local derivative right under its function [N5].
+//! sees each local derivative right under its function \[N5\].
 //!
 //! Because `g` acts on each entry alone, its Jacobian `∂a/∂z` is diagonal,
 //! `diag(g'(z))` [L2.3], and a backward pass multiplies by it as a Hadamard product:
@@ -23,7 +23,7 @@ pub trait Activation<T: Scalar>: Copy + Debug + Default + PartialEq {
     fn derivative(&self, z: T) -> T;
 }
 
-/// The rectified linear unit `g(z) = max(0, z)` [N5].
+/// The rectified linear unit `g(z) = max(0, z)` \[N5\].
 ///
 /// ```text
 /// g(z)  = max(0, z)
@@ -82,7 +82,7 @@ impl<T: Scalar> Activation<T> for LeakyRelu<T> {
     }
 }
 
-/// The logistic sigmoid `σ(z) = 1 / (1 + e^(−z))` [N5].
+/// The logistic sigmoid `σ(z) = 1 / (1 + e^(−z))` \[N5\].
 ///
 /// ```text
 /// σ(z)  = 1 / (1 + e^(−z))
@@ -150,7 +150,7 @@ impl<T: Scalar> Activation<T> for Identity {
     }
 }
 
-/// `σ(z) = 1 / (1 + e^(−z))`, computed without overflow for any finite `z` [N5].
+/// `σ(z) = 1 / (1 + e^(−z))`, computed without overflow for any finite `z` \[N5\].
 ///
 /// For `z ≥ 0` it evaluates `1 / (1 + e^(−z))`, where `e^(−z) ≤ 1`; for `z < 0` the
 /// equal form `e^z / (1 + e^z)`, where `e^z < 1`. Neither exponential can overflow, so

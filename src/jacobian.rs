@@ -1,12 +1,12 @@
-//! The derivation's full Jacobian matrices, built as real matrices [M1].
+//! The derivation's full Jacobian matrices, built as real matrices \[M1\].
 //!
 //! A backward pass never builds these: it multiplies by them implicitly (a Hadamard
 //! product for a diagonal Jacobian, `δ a_prevᵀ` for `I ⊗ a_prevᵀ`). They are here so that
 //! tests and learners can multiply the chain rule out in full and see that it equals
 //! what [`Dense::backward`](crate::Layer::backward) computes.
 //!
-//! Convention [M1]: the Jacobian of `f: Rᵐ → Rⁿ` is the `(n, m)` matrix `[∂fᵢ/∂xⱼ]`;
-//! a matrix argument `W` counts as the row `vec(W)` (row by row) [M2].
+//! Convention \[M1\]: the Jacobian of `f: Rᵐ → Rⁿ` is the `(n, m)` matrix `[∂fᵢ/∂xⱼ]`;
+//! a matrix argument `W` counts as the row `vec(W)` (row by row) \[M2\].
 
 use crate::activation::Activation;
 use crate::matrix::{Matrix, RowVector, Vector};
@@ -53,7 +53,7 @@ pub fn layer_to_layer<T: Scalar, A: Activation<T>, const O: usize, const N: usiz
 }
 
 /// Reshapes the `(1, O·I)` Jacobian `∂J/∂W` of the scalar `J` into the gradient `dW`,
-/// `(O, I)`, shaped like `W` [M2]. `OI` must equal `O · I` (checked at compile time).
+/// `(O, I)`, shaped like `W` \[M2\]. `OI` must equal `O · I` (checked at compile time).
 pub fn to_gradient<T: Scalar, const O: usize, const I: usize, const OI: usize>(
     jacobian: &RowVector<T, OI>,
 ) -> Matrix<T, O, I> {

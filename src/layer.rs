@@ -2,7 +2,7 @@
 //! derivation, and stacks of layers (tuples) that are layers themselves.
 //!
 //! A layer maps a batch `Matrix<T, I, M>` (columns are examples; `M = 1` is one example
-//! [S5]) to a batch `Matrix<T, O, M>`. `forward` records in a cache what `backward`
+//! \[S5\]) to a batch `Matrix<T, O, M>`. `forward` records in a cache what `backward`
 //! needs; `backward` turns `∂J/∂output` into the parameters' gradients and `∂J/∂input`.
 //!
 //! A stack of layers is a tuple, `(Dense<…>, Dense<…>, …)`, and is itself a layer. Its
@@ -24,7 +24,7 @@ use crate::scalar::Scalar;
 
 /// A differentiable map from a batch of `M` inputs to a batch of `M` outputs.
 ///
-/// Gradients have the layer's own type (`dW` is shaped like `W` [M2]): `backward`
+/// Gradients have the layer's own type (`dW` is shaped like `W` \[M2\]): `backward`
 /// writes them into a `&mut Self`, which is also what optimizers update with.
 pub trait Layer<T: Scalar, const M: usize>: Parameters<T> {
     /// The input batch, `Matrix<T, I, M>` for a dense layer.
@@ -59,8 +59,8 @@ pub trait Layer<T: Scalar, const M: usize>: Parameters<T> {
 
 /// A dense (fully connected) layer: `z = W a_prev + b`, `a = g(z)` [N1, N2, N3, S4].
 ///
-/// `W` is `(O, I)` and `b` is `(O, 1)` [N1]; over a batch the bias is added to every
-/// column [S5]. The activation `g` is a type parameter ([`Relu`](crate::Relu),
+/// `W` is `(O, I)` and `b` is `(O, 1)` \[N1\]; over a batch the bias is added to every
+/// column \[S5\]. The activation `g` is a type parameter ([`Relu`](crate::Relu),
 /// [`Sigmoid`](crate::Sigmoid) …) and a field (it is zero-sized for all but
 /// [`LeakyRelu`](crate::LeakyRelu)).
 #[derive(Clone, Copy, PartialEq)]
@@ -232,7 +232,7 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
         cache.z.map(|z| g.value(z)) //           a = g(z)                [N1, N5]
     }
 
-    /// Backward pass of `z = W a_prev + b`, `a = g(z)`, given `∂J/∂a` [S4]:
+    /// Backward pass of `z = W a_prev + b`, `a = g(z)`, given `∂J/∂a` \[S4\]:
     ///
     /// ```text
     /// δ          = ∂J/∂a ⊙ g'(z)      ∂a/∂z = diag(g'(z))     [L2.3, L2.7]
@@ -243,7 +243,7 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
     ///
     /// Over a batch, `δ` already carries the `1/m` of the mean cost (see
     /// [`loss`](crate::loss)), so `dW = δ a_prevᵀ` sums the examples' contributions
-    /// into their mean [S5].
+    /// into their mean \[S5\].
     #[inline(always)]
     fn backward(
         &self,

@@ -1,18 +1,18 @@
-//! Losses `L(ŷ, y)` with their gradients, and the cost `J` over a batch [C].
+//! Losses `L(ŷ, y)` with their gradients, and the cost `J` over a batch \[C\].
 //!
 //! A loss compares the network's output with the target, column by column (columns are
 //! examples). The cost over a batch of `m` columns is the mean of the per-example
-//! losses, `J = (1/m) Σᵢ L(ŷ(i), y(i))` [C6]; with `m = 1` it is the loss of one
-//! example, the stochastic case [C5].
+//! losses, `J = (1/m) Σᵢ L(ŷ(i), y(i))` \[C6\]; with `m = 1` it is the loss of one
+//! example, the stochastic case \[C5\].
 //!
 //! [`Loss::gradient`] returns `∂J/∂output`, an `(N, M)` matrix that already carries
 //! the `1/m` of the mean. Backward passes then need no `1/m` of their own: the seed's
-//! `dW = (1/m) dZ Aᵀ` [S5] is `δ Aᵀ` with `δ = ∂J/∂Z`.
+//! `dW = (1/m) dZ Aᵀ` \[S5\] is `δ Aᵀ` with `δ = ∂J/∂Z`.
 //!
 //! | loss | output it takes | `L` | `∂J/∂output` (one example) |
 //! |---|---|---|---|
-//! | [`SquaredError`] | `ŷ` | `½ (ŷ − y)²` [C1] | `ŷ − y` |
-//! | [`CrossEntropy`] | `ŷ = σ(z)` | `−(y log ŷ + (1 − y) log(1 − ŷ))` [C2] | `(ŷ − y) / (ŷ (1 − ŷ))` [L3.2] |
+//! | [`SquaredError`] | `ŷ` | `½ (ŷ − y)²` \[C1\] | `ŷ − y` |
+//! | [`CrossEntropy`] | `ŷ = σ(z)` | `−(y log ŷ + (1 − y) log(1 − ŷ))` \[C2\] | `(ŷ − y) / (ŷ (1 − ŷ))` [L3.2] |
 //! | [`SigmoidCrossEntropy`] | the logit `z` | the same, from `z` | `σ(z) − y` [L3.6] |
 //! | [`SoftmaxCrossEntropy`] | logits `z` (K classes) | `−Σₖ yₖ log softmax(z)ₖ` | `softmax(z) − y` |
 
@@ -34,7 +34,7 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
         target: &Matrix<T, N, M>,
     ) -> RowVector<T, M>;
 
-    /// `∂J/∂output` for the mean cost `J` [C6]: an `(N, M)` matrix carrying the `1/m`.
+    /// `∂J/∂output` for the mean cost `J` \[C6\]: an `(N, M)` matrix carrying the `1/m`.
     fn gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -51,7 +51,7 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
     }
 }
 
-/// Squared error `L(ŷ, y) = ½ (ŷ − y)²` [C1], summed over the rows of a column.
+/// Squared error `L(ŷ, y) = ½ (ŷ − y)²` \[C1\], summed over the rows of a column.
 ///
 /// The seed's first idea, set aside for classification because with a sigmoid output
 /// the cost is non-convex and `δ[3] = (a[3] − y) a[3](1 − a[3])` vanishes when the
@@ -83,7 +83,7 @@ impl<T: Scalar> Loss<T> for SquaredError {
     }
 }
 
-/// Binary cross-entropy on probabilities, `L(ŷ, y) = −(y log ŷ + (1 − y) log(1 − ŷ))` [C2].
+/// Binary cross-entropy on probabilities, `L(ŷ, y) = −(y log ŷ + (1 − y) log(1 − ŷ))` \[C2\].
 ///
 /// This is the unfused form, for a last layer whose activation is already the sigmoid:
 /// its gradient is `dJ/da[3] = (a[3] − y) / (a[3](1 − a[3]))` [L3.2], which the sigmoid's

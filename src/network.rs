@@ -33,7 +33,7 @@ use crate::rng::Rng;
 use crate::scalar::Scalar;
 
 /// The seed's 3 → 4 → 2 → 1 binary classifier [N1–N5]: ReLU, ReLU, then the logit
-/// `z[3]`, with 29 parameters [N4].
+/// `z[3]`, with 29 parameters \[N4\].
 ///
 /// ```text
 /// z[1] = W[1] x + b[1],     a[1] = g(z[1])      W[1] (4, 3)   [N1]
@@ -127,7 +127,7 @@ pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     net.backward_params(&cache, &grad_output, grads);
 }
 
-/// Like [`gradients`], and also returns the cost `J` of the batch [C6].
+/// Like [`gradients`], and also returns the cost `J` of the batch \[C6\].
 pub fn cost_and_gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     net: &N,
     loss: &L,

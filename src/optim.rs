@@ -1,12 +1,12 @@
 //! Optimizers: how a gradient becomes an update of the parameters.
 //!
 //! Every optimizer works on any network through [`Parameters`]: it zips the network's
-//! blocks with the gradient's (same type, same shapes [M2]) and with its own state, which
+//! blocks with the gradient's (same type, same shapes \[M2\]) and with its own state, which
 //! has the network's type too and so is shaped like it.
 //!
 //! | optimizer | update, for each parameter θ with gradient dθ |
 //! |---|---|
-//! | [`Sgd`] | `θ := θ − α dθ` [C7] |
+//! | [`Sgd`] | `θ := θ − α dθ` \[C7\] |
 //! | [`Momentum`] | `v := β v + dθ`, `θ := θ − α v` |
 //! | [`Adam`] | `m := β₁ m + (1 − β₁) dθ`, `v := β₂ v + (1 − β₂) dθ²`, `θ := θ − α m̂ / (√v̂ + ε)` |
 
@@ -40,7 +40,7 @@ fn check_decay<T: Scalar>(name: &str, value: T) -> Result<T> {
     }
 }
 
-/// Plain gradient descent: `W := W − α dW`, `b := b − α db` [C7].
+/// Plain gradient descent: `W := W − α dW`, `b := b − α db` \[C7\].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sgd<T> {
     learning_rate: T,

@@ -2,8 +2,8 @@
 //! shaped like it (its gradient, an optimizer's state).
 //!
 //! A network's parameters are a sequence of *blocks*: for each dense layer, in order,
-//! its weights `W[l]` (row-major) and then its bias `b[l]` [N4]. Gradients have the
-//! network's own type (`dW` is shaped like `W` [M2]), so zipping `net.blocks_mut()` with
+//! its weights `W[l]` (row-major) and then its bias `b[l]` \[N4\]. Gradients have the
+//! network's own type (`dW` is shaped like `W` \[M2\]), so zipping `net.blocks_mut()` with
 //! `grads.blocks()` pairs every parameter with its partial derivative, and one optimizer
 //! and one gradient check serve every network.
 
@@ -21,7 +21,7 @@ pub trait Parameters<T: Scalar>: Clone + Default {
     /// The `(rows, columns)` of each block, in the same order.
     fn block_shapes(&self) -> impl Iterator<Item = (usize, usize)>;
 
-    /// The number of parameters, `Σ rows · columns` over the blocks (29 for the seed [N4]).
+    /// The number of parameters, `Σ rows · columns` over the blocks (29 for the seed \[N4\]).
     fn parameter_count(&self) -> usize {
         self.blocks().map(|b| b.len()).sum()
     }
@@ -33,7 +33,7 @@ pub trait Parameters<T: Scalar>: Clone + Default {
         }
     }
 
-    /// `self += α · other`, parameter by parameter: the SGD update `θ := θ − α dθ` [C7]
+    /// `self += α · other`, parameter by parameter: the SGD update `θ := θ − α dθ` \[C7\]
     /// is `net.add_scaled(-α, &grads)`.
     ///
     /// Implemented matrix by matrix rather than through [`blocks`](Parameters::blocks),

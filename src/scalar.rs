@@ -11,7 +11,7 @@ use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAss
 /// A real number type the crate computes with: `f32` or `f64`.
 ///
 /// It holds the arithmetic, the constants and the elementary functions that the
-/// derivation needs (`exp` for the sigmoid [N5], `ln` for cross-entropy [C2], `sqrt`
+/// derivation needs (`exp` for the sigmoid \[N5\], `ln` for cross-entropy \[C2\], `sqrt`
 /// for norms and Adam) and nothing more. No other type implements it.
 pub trait Scalar:
     Copy
@@ -40,7 +40,7 @@ pub trait Scalar:
     const ZERO: Self;
     /// The multiplicative identity, `1`.
     const ONE: Self;
-    /// `2`, which occurs in central differences and in `½ (ŷ − y)²` [C1].
+    /// `2`, which occurs in central differences and in `½ (ŷ − y)²` \[C1\].
     const TWO: Self;
     /// `½`.
     const HALF: Self;
@@ -61,7 +61,7 @@ pub trait Scalar:
     fn from_usize(n: usize) -> Self;
     /// `eˣ`.
     fn exp(self) -> Self;
-    /// The natural logarithm `log x` (the seed's `log` [C2]).
+    /// The natural logarithm `log x` (the seed's `log` \[C2\]).
     fn ln(self) -> Self;
     /// `ln(1 + x)`, accurate for small `x`.
     fn ln_1p(self) -> Self;

@@ -5,12 +5,12 @@
 //! fixed-size `Matrix<T, I, M>` the compiler can unroll. The data set's size `n` is a
 //! run-time number, and every example counts in every epoch:
 //!
-//! - **stochastic** ([`Trainer::stochastic`], `M = 1`) [C5]: a step after each example;
-//! - **mini-batch** ([`Trainer::mini_batch`]) [C6]: a step after each batch of `M`
+//! - **stochastic** ([`Trainer::stochastic`], `M = 1`) \[C5\]: a step after each example;
+//! - **mini-batch** ([`Trainer::mini_batch`]) \[C6\]: a step after each batch of `M`
 //!   examples; when `M` does not divide `n`, the last `n mod M` examples form a smaller
 //!   batch whose gradient is the mean of their single-example gradients (nothing is
 //!   dropped, nothing is padded);
-//! - **batch** ([`Trainer::batch`]) [C6]: one step per epoch on the gradient of the mean
+//! - **batch** ([`Trainer::batch`]) \[C6\]: one step per epoch on the gradient of the mean
 //!   cost over all `n` examples, accumulated batch by batch as `Σ_chunks (mₖ/n) gₖ`, so
 //!   that a data set larger than one matrix should hold still takes exactly the step of
 //!   one big batch (up to rounding; the tests prove it).
@@ -34,14 +34,14 @@ use crate::scalar::Scalar;
 pub enum Schedule {
     /// A step after each batch of `M` examples (stochastic when `M = 1`) [C5, C6].
     MiniBatch,
-    /// One step per epoch, on the mean gradient over all examples [C6].
+    /// One step per epoch, on the mean gradient over all examples \[C6\].
     Batch,
 }
 
 /// The cost and accuracy of a network on a data set.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Evaluation {
-    /// The mean loss over the examples, `J = (1/n) Σᵢ L(ŷ(i), y(i))` [C6].
+    /// The mean loss over the examples, `J = (1/n) Σᵢ L(ŷ(i), y(i))` \[C6\].
     pub cost: f64,
     /// The fraction of examples classified correctly: `ŷ ≥ ½` against a 0/1 label for one
     /// output, the largest output against a class index for several.
@@ -89,14 +89,14 @@ pub struct Trainer<const M: usize> {
 }
 
 impl Trainer<1> {
-    /// Stochastic gradient descent: a step after every example [C5].
+    /// Stochastic gradient descent: a step after every example \[C5\].
     pub fn stochastic(epochs: usize) -> Self {
         Trainer::mini_batch(epochs)
     }
 }
 
 impl<const M: usize> Trainer<M> {
-    /// Mini-batch gradient descent: a step after each batch of `M` examples [C6].
+    /// Mini-batch gradient descent: a step after each batch of `M` examples \[C6\].
     pub fn mini_batch(epochs: usize) -> Self {
         Trainer {
             epochs,
@@ -108,7 +108,7 @@ impl<const M: usize> Trainer<M> {
     }
 
     /// Batch gradient descent: one step per epoch on the gradient over all examples,
-    /// accumulated in chunks of `M` [C6].
+    /// accumulated in chunks of `M` \[C6\].
     pub fn batch(epochs: usize) -> Self {
         Trainer {
             schedule: Schedule::Batch,
