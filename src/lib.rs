@@ -107,3 +107,8 @@ pub use matrix::{Matrix, RowVector, Vector};
 pub use network::{SeedLoss, SeedNetwork};
 pub use params::Parameters;
 pub use scalar::Scalar;
+
+/// The README's code blocks, compiled and run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
