@@ -1,0 +1,128 @@
+//! Proves that training a fixed-size network touches no heap: one per-example SGD step
+//! and one mini-batch step of the seed network (forward, backward, update) make zero
+//! allocations, in `f32` and `f64`.
+//!
+//! A counting global allocator wraps the system one and counts, per thread, the
+//! allocations made while a measurement is running on that thread (the test harness's
+//! own threads allocate at the same time, so a global count would not do).
+//!
+//! This test file is its own crate: the `unsafe impl GlobalAlloc` below is required by
+//! the `GlobalAlloc` trait and lives only here; the library stays `forbid(unsafe_code)`.
+
+use backprop::network::{self, SeedLoss, SeedNetwork};
+use backprop::optim::{Optimizer, Sgd};
+use backprop::rng::Rng;
+use backprop::{Matrix, Scalar};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note_allocation() {
+    // `try_with`: during thread teardown the thread-locals may be gone.
+    let _ = COUNTING.try_with(|on| {
+        if on.get() {
+            let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        }
+    });
+}
+
+// SAFETY: every method forwards to `System` unchanged; counting touches only
+// const-initialised thread-locals, which never allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_allocation();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// The number of allocations `f` makes on this thread.
+fn allocations_in(f: impl FnOnce()) -> usize {
+    ALLOCATIONS.with(|n| n.set(0));
+    COUNTING.with(|on| on.set(true));
+    f();
+    COUNTING.with(|on| on.set(false));
+    ALLOCATIONS.with(|n| n.get())
+}
+
+#[test]
+fn the_counter_sees_a_heap_allocation() {
+    // Without this, a broken counter would make every test below pass.
+    let n = allocations_in(|| {
+        std::hint::black_box(vec![1u8; 16]);
+    });
+    assert_eq!(n, 1);
+}
+
+fn sgd_step_allocates_nothing<T: Scalar>() {
+    let mut rng = Rng::new(1);
+    let mut net: SeedNetwork<T> = network::seed_network(&mut rng);
+    let mut grads = SeedNetwork::<T>::default();
+    let mut sgd = Sgd::new(T::from_f64(0.01)).expect("a valid learning rate");
+    let x = Matrix::from_column([T::ONE, T::from_f64(-0.5), T::TWO]);
+    let y = Matrix::from_column([T::ONE]);
+    let n = allocations_in(|| {
+        for _ in 0..10 {
+            network::gradients(&net, &SeedLoss::default(), &x, &y, &mut grads);
+            sgd.step(&mut net, &grads);
+        }
+    });
+    assert_eq!(n, 0, "ten SGD steps allocated {n} times");
+}
+
+fn minibatch_step_allocates_nothing<T: Scalar>() {
+    let mut rng = Rng::new(2);
+    let mut net: SeedNetwork<T> = network::seed_network(&mut rng);
+    let mut grads = SeedNetwork::<T>::default();
+    let mut sgd = Sgd::new(T::from_f64(0.01)).expect("a valid learning rate");
+    let x: Matrix<T, 3, 64> =
+        Matrix::from_fn(|i, j| T::from_f64(((i * 7 + j * 3) % 11) as f64 / 5.0 - 1.0));
+    let y: Matrix<T, 1, 64> = Matrix::from_fn(|_, j| T::from_usize(j % 2));
+    let n = allocations_in(|| {
+        for _ in 0..10 {
+            let cost = network::cost_and_gradients(&net, &SeedLoss::default(), &x, &y, &mut grads);
+            sgd.step(&mut net, &grads);
+            std::hint::black_box(cost);
+        }
+    });
+    assert_eq!(n, 0, "ten mini-batch steps allocated {n} times");
+}
+
+#[test]
+fn one_sgd_step_of_the_seed_network_allocates_nothing_f32() {
+    sgd_step_allocates_nothing::<f32>();
+}
+
+#[test]
+fn one_sgd_step_of_the_seed_network_allocates_nothing_f64() {
+    sgd_step_allocates_nothing::<f64>();
+}
+
+#[test]
+fn one_minibatch_step_of_the_seed_network_allocates_nothing_f32() {
+    minibatch_step_allocates_nothing::<f32>();
+}
+
+#[test]
+fn one_minibatch_step_of_the_seed_network_allocates_nothing_f64() {
+    minibatch_step_allocates_nothing::<f64>();
+}
