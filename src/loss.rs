@@ -60,10 +60,12 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
 pub struct SquaredError;
 
 impl<T: Scalar> Loss<T> for SquaredError {
+    #[inline]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         *output
     }
 
+    #[inline]
     fn losses<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -73,6 +75,7 @@ impl<T: Scalar> Loss<T> for SquaredError {
         diff.hadamard(&diff).column_sums() * T::HALF
     }
 
+    #[inline]
     fn gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -104,10 +107,12 @@ impl CrossEntropy {
 }
 
 impl<T: Scalar> Loss<T> for CrossEntropy {
+    #[inline]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         *output
     }
 
+    #[inline]
     fn losses<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -121,6 +126,7 @@ impl<T: Scalar> Loss<T> for CrossEntropy {
             .column_sums()
     }
 
+    #[inline]
     fn gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -156,10 +162,12 @@ impl<T: Scalar> Loss<T> for CrossEntropy {
 pub struct SigmoidCrossEntropy;
 
 impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
+    #[inline]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         output.map(sigmoid)
     }
 
+    #[inline]
     fn losses<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -172,6 +180,7 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
             .column_sums()
     }
 
+    #[inline]
     fn gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -197,10 +206,12 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
 pub struct SoftmaxCrossEntropy;
 
 impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
+    #[inline]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         softmax(output)
     }
 
+    #[inline]
     fn losses<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -217,6 +228,7 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
         })
     }
 
+    #[inline]
     fn gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
