@@ -1,0 +1,372 @@
+//! Whole networks: backpropagation through a stack of layers agrees with the gradient
+//! check, for random weights and inputs.
+//!
+//! * The seed's network [N1–N5], for batches of 1 and 4: `network::gradients` against
+//!   `gradcheck::check` (central differences of the cost over all 29 parameters, `f64`,
+//!   `ε = 1e-6`): relative error below `1e-6`. Cases whose ReLU pre-activations come
+//!   within `1e-4` of the kink are rejected, so no difference quotient straddles it.
+//! * The unfused form (sigmoid layer + cross-entropy) gives the fused gradients [L3.6].
+//! * A batch's gradients are the mean of its examples' gradients [S5, C6].
+//! * Networks of 2 and 4 layers, other activations and other losses, likewise.
+//! * When a gradient is wrong, the check names the parameter in the seed's notation
+//!   (`W[2](1, 3)`) [L3.4]: tested by corrupting one entry of a correct gradient.
+//!
+//! Case counts are modest (32–48): the test profile is only `opt-level = 1`.
+
+#[path = "support/fd.rs"]
+mod fd;
+#[allow(dead_code)]
+#[path = "common/strategies.rs"]
+mod strategies;
+
+use backprop::activation::sigmoid;
+use backprop::gradcheck;
+use backprop::network::{self, SeedNetwork};
+use backprop::{
+    CrossEntropy, Dense, Identity, Layer, LeakyRelu, Loss, Matrix, Parameters, Relu, Sigmoid,
+    SigmoidCrossEntropy, SoftmaxCrossEntropy, SquaredError, Tanh,
+};
+use proptest::prelude::*;
+use strategies::{matrix_from, matrix_in};
+
+/// The relative error a correct backward pass must stay below against `gradcheck::check`
+/// with `ε = 1e-6`: the estimate is good to about `1e-9` relative (see `fd.rs`), and a
+/// wrong gradient is off by order 1.
+const TOLERANCE: f64 = 1e-6;
+/// The step `gradcheck::check` is run with.
+const EPSILON: f64 = 1e-6;
+/// How close to ReLU's kink a pre-activation may come: a step of `ε` in a weight moves a
+/// pre-activation by at most `ε` times an input or activation (≤ 10 here), far below it.
+const KINK_MARGIN: f64 = 1e-4;
+
+const U: f64 = f64::EPSILON / 2.0;
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig::with_cases(cases)
+}
+
+/// The seed's network with weights and biases uniform in `[-1, 1)`.
+fn seed_networks() -> impl Strategy<Value = SeedNetwork<f64>> {
+    let w = -1.0..1.0;
+    (
+        matrix_in::<4, 3>(w.clone()),
+        matrix_in::<4, 1>(w.clone()),
+        matrix_in::<2, 4>(w.clone()),
+        matrix_in::<2, 1>(w.clone()),
+        matrix_in::<1, 2>(w.clone()),
+        matrix_in::<1, 1>(w),
+    )
+        .prop_map(|(w1, b1, w2, b2, w3, b3)| {
+            (Dense::new(w1, b1), Dense::new(w2, b2), Dense::new(w3, b3))
+        })
+}
+
+/// Labels 0 or 1.
+fn labels<const N: usize, const M: usize>() -> impl Strategy<Value = Matrix<f64, N, M>> {
+    matrix_from(prop_oneof![Just(0.0), Just(1.0)])
+}
+
+/// The smallest `|z|` over the seed network's two ReLU layers, for a batch.
+fn seed_kink_distance<const M: usize>(net: &SeedNetwork<f64>, x: &Matrix<f64, 3, M>) -> f64 {
+    let mut cache = <SeedNetwork<f64> as Layer<f64, M>>::Cache::default();
+    net.forward(x, &mut cache);
+    fd::min_abs(&cache.0.z).min(fd::min_abs(&cache.1.z))
+}
+
+/// The seed network with its last layer's activation made the sigmoid (same parameters).
+type Unfused = (
+    Dense<f64, 3, 4, Relu>,
+    Dense<f64, 4, 2, Relu>,
+    Dense<f64, 2, 1, Sigmoid>,
+);
+
+fn unfused(net: &SeedNetwork<f64>) -> Unfused {
+    (net.0, net.1, Dense::new(net.2.weights, net.2.bias))
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn s1_s2_s3_seed_network_backward_passes_the_gradient_check_for_one_example(
+        net in seed_networks(), x in matrix_in::<3, 1>(-2.0..2.0), y in labels::<1, 1>(),
+    ) {
+        prop_assume!(seed_kink_distance(&net, &x) > KINK_MARGIN);
+        let report = gradcheck::check(&net, &SigmoidCrossEntropy, &x, &y, EPSILON);
+        prop_assert!(report.passes(TOLERANCE), "{}", report);
+        // The crate's check and this file's own central differences are the same estimate.
+        let ours = fd::parameter_gradient(&net, |n| network::cost(n, &SigmoidCrossEntropy, &x, &y));
+        let theirs = gradcheck::numerical_gradients(&net, &SigmoidCrossEntropy, &x, &y, EPSILON);
+        prop_assert!(fd::max_abs_difference(&fd::flatten(&ours), &fd::flatten(&theirs)) <= 1e-12);
+    }
+
+    #[test]
+    fn s5_seed_network_backward_passes_the_gradient_check_for_a_batch_of_4(
+        net in seed_networks(), x in matrix_in::<3, 4>(-2.0..2.0), y in labels::<1, 4>(),
+    ) {
+        prop_assume!(seed_kink_distance(&net, &x) > KINK_MARGIN);
+        let report = gradcheck::check(&net, &SigmoidCrossEntropy, &x, &y, EPSILON);
+        prop_assert!(report.passes(TOLERANCE), "{}", report);
+    }
+
+    #[test]
+    fn s5_batch_gradients_are_the_mean_of_the_examples_gradients(
+        net in seed_networks(), x in matrix_in::<3, 4>(-2.0..2.0), y in labels::<1, 4>(),
+    ) {
+        let mut batch = SeedNetwork::default();
+        network::gradients(&net, &SigmoidCrossEntropy, &x, &y, &mut batch);
+        let mut singles = Vec::new();
+        for j in 0..4 {
+            let mut g = SeedNetwork::default();
+            network::gradients(&net, &SigmoidCrossEntropy, &x.column(j), &y.column(j), &mut g);
+            singles.push(fd::flatten(&g));
+        }
+        // Entry by entry: the mean of four numbers, summed in another order than the
+        // batch's δ Aᵀ; each way is within a few roundings of the sum of magnitudes
+        // (the backward chain is 3 layers deep, ~10 roundings): 16u · Σ|g| / 4.
+        for (k, got) in fd::flatten(&batch).into_iter().enumerate() {
+            let mean = singles.iter().map(|g| g[k]).sum::<f64>() / 4.0;
+            let magnitude = singles.iter().map(|g| g[k].abs()).sum::<f64>() / 4.0;
+            prop_assert!((got - mean).abs() <= 16.0 * U * magnitude,
+                "{}: batch {} vs mean {}", batch.parameter_name(k).unwrap(), got, mean);
+        }
+        // The cost is the mean of the costs [C6].
+        let j = network::cost(&net, &SigmoidCrossEntropy, &x, &y);
+        let mean: f64 = (0..4).map(|i| network::cost(&net, &SigmoidCrossEntropy, &x.column(i), &y.column(i))).sum::<f64>() / 4.0;
+        prop_assert!((j - mean).abs() <= 8.0 * U * mean);
+    }
+
+    #[test]
+    fn l3_6_unfused_sigmoid_layer_and_cross_entropy_give_the_fused_gradients(
+        net in seed_networks(), x in matrix_in::<3, 4>(-2.0..2.0), y in labels::<1, 4>(),
+    ) {
+        let mut fused = SeedNetwork::default();
+        let j_fused = network::cost_and_gradients(&net, &SigmoidCrossEntropy, &x, &y, &mut fused);
+        let mut split = Unfused::default();
+        let j_split = network::cost_and_gradients(&unfused(&net), &CrossEntropy, &x, &y, &mut split);
+        // The unfused δ[3] = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ) inherits the rounding of 1 − ŷ,
+        // relative u / min(ŷ, 1 − ŷ); with a few more roundings, 16u / min(ŷ, 1 − ŷ).
+        let a = network::predict(&net, &SigmoidCrossEntropy, &x);
+        let closest = a.iter().fold(1.0f64, |m, p| m.min(*p).min(1.0 - *p));
+        let rel = fd::relative_error(&fd::flatten(&fused), &fd::flatten(&split));
+        prop_assert!(rel <= 16.0 * U / closest, "relative error {:e}", rel);
+        prop_assert!((j_fused - j_split).abs() <= 16.0 * U / closest * j_fused.max(1.0));
+        prop_assert_eq!(network::forward(&unfused(&net), &x), a); // ŷ = σ(z[3]) both ways
+    }
+
+    #[test]
+    fn network_predict_is_the_loss_link_of_forward_and_cost_and_gradients_agree(
+        net in seed_networks(), x in matrix_in::<3, 4>(-2.0..2.0), y in labels::<1, 4>(),
+    ) {
+        let z3 = network::forward(&net, &x);
+        prop_assert_eq!(network::predict(&net, &SigmoidCrossEntropy, &x), z3.map(sigmoid));
+        let mut g1 = SeedNetwork::default();
+        let mut g2 = SeedNetwork::default();
+        network::gradients(&net, &SigmoidCrossEntropy, &x, &y, &mut g1);
+        let j = network::cost_and_gradients(&net, &SigmoidCrossEntropy, &x, &y, &mut g2);
+        prop_assert_eq!(g1, g2);
+        prop_assert_eq!(j, network::cost(&net, &SigmoidCrossEntropy, &x, &y));
+        prop_assert_eq!(j, SigmoidCrossEntropy.cost(&z3, &y));
+    }
+}
+
+// ----- Other depths, activations and losses -------------------------------------------
+
+/// 3 → 5 (tanh) → 2 (logits), trained with softmax cross-entropy.
+type TwoLayers = (Dense<f64, 3, 5, Tanh>, Dense<f64, 5, 2, Identity>);
+
+/// 4 → 6 (ReLU) → 5 (leaky ReLU) → 3 (tanh) → 1 (sigmoid), trained with cross-entropy.
+type FourLayers = (
+    Dense<f64, 4, 6, Relu>,
+    Dense<f64, 6, 5, LeakyRelu<f64>>,
+    Dense<f64, 5, 3, Tanh>,
+    Dense<f64, 3, 1, Sigmoid>,
+);
+
+fn two_layer_networks() -> impl Strategy<Value = TwoLayers> {
+    let w = -1.0..1.0;
+    (
+        matrix_in::<5, 3>(w.clone()),
+        matrix_in::<5, 1>(w.clone()),
+        matrix_in::<2, 5>(w.clone()),
+        matrix_in::<2, 1>(w),
+    )
+        .prop_map(|(w1, b1, w2, b2)| (Dense::new(w1, b1), Dense::new(w2, b2)))
+}
+
+fn four_layer_networks() -> impl Strategy<Value = FourLayers> {
+    let w = -1.0..1.0;
+    (
+        (matrix_in::<6, 4>(w.clone()), matrix_in::<6, 1>(w.clone())),
+        (matrix_in::<5, 6>(w.clone()), matrix_in::<5, 1>(w.clone())),
+        (matrix_in::<3, 5>(w.clone()), matrix_in::<3, 1>(w.clone())),
+        (matrix_in::<1, 3>(w.clone()), matrix_in::<1, 1>(w)),
+    )
+        .prop_map(|(l1, l2, l3, l4)| {
+            (
+                Dense::new(l1.0, l1.1),
+                Dense::new(l2.0, l2.1),
+                Dense::new(l3.0, l3.1),
+                Dense::new(l4.0, l4.1),
+            )
+        })
+}
+
+/// One-hot targets for two classes.
+fn one_hot_2<const M: usize>() -> impl Strategy<Value = Matrix<f64, 2, M>> {
+    labels::<1, M>()
+        .prop_map(|t| Matrix::from_fn(|i, j| if i == 1 { t[(0, j)] } else { 1.0 - t[(0, j)] }))
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    #[test]
+    fn two_layer_tanh_softmax_network_passes_the_gradient_check(
+        net in two_layer_networks(), x in matrix_in::<3, 3>(-2.0..2.0), y in one_hot_2::<3>(),
+    ) {
+        let report = gradcheck::check(&net, &SoftmaxCrossEntropy, &x, &y, EPSILON);
+        prop_assert!(report.passes(TOLERANCE), "{}", report);
+        prop_assert_eq!(net.parameter_count(), 15 + 5 + 10 + 2);
+    }
+
+    #[test]
+    fn four_layer_network_passes_the_gradient_check(
+        net in four_layer_networks(), x in matrix_in::<4, 2>(-2.0..2.0), y in labels::<1, 2>(),
+    ) {
+        let mut cache = <FourLayers as Layer<f64, 2>>::Cache::default();
+        net.forward(&x, &mut cache);
+        prop_assume!(fd::min_abs(&cache.0.z).min(fd::min_abs(&cache.1.z)) > KINK_MARGIN);
+        let report = gradcheck::check(&net, &CrossEntropy, &x, &y, EPSILON);
+        prop_assert!(report.passes(TOLERANCE), "{}", report);
+        // With the squared loss instead [C1, L3.8], too.
+        let report = gradcheck::check(&net, &SquaredError, &x, &y, EPSILON);
+        prop_assert!(report.passes(TOLERANCE), "{}", report);
+    }
+
+    #[test]
+    fn four_layer_network_input_gradient_agrees_with_finite_differences(
+        net in four_layer_networks(), x in matrix_in::<4, 2>(-2.0..2.0), y in labels::<1, 2>(),
+    ) {
+        // ∂J/∂X through all four layers [S4: ∂J/∂a[l−1] = W[l]ᵀ δ[l], applied four times].
+        let mut cache = <FourLayers as Layer<f64, 2>>::Cache::default();
+        let output = net.forward(&x, &mut cache);
+        prop_assume!(fd::min_abs(&cache.0.z).min(fd::min_abs(&cache.1.z)) > KINK_MARGIN);
+        let mut grads = FourLayers::default();
+        let dx = net.backward(&cache, &CrossEntropy.gradient(&output, &y), &mut grads);
+        let numeric = fd::gradient(&x, |x| network::cost(&net, &CrossEntropy, x, &y));
+        let ok = fd::agree("∂J/∂X", dx.as_slice(), numeric.as_slice(), true);
+        prop_assert!(ok.is_ok(), "{}", ok.unwrap_err());
+    }
+}
+
+// ----- Naming the wrong parameter -----------------------------------------------------
+
+/// The seed's names of the 29 parameters in the crate's order, written out by hand:
+/// W[1] row by row, b[1], W[2], b[2], W[3], b[3]; rows and columns from 1 [L3.4, N4].
+const SEED_NAMES: [&str; 29] = [
+    "W[1](1, 1)",
+    "W[1](1, 2)",
+    "W[1](1, 3)",
+    "W[1](2, 1)",
+    "W[1](2, 2)",
+    "W[1](2, 3)",
+    "W[1](3, 1)",
+    "W[1](3, 2)",
+    "W[1](3, 3)",
+    "W[1](4, 1)",
+    "W[1](4, 2)",
+    "W[1](4, 3)",
+    "b[1](1)",
+    "b[1](2)",
+    "b[1](3)",
+    "b[1](4)",
+    "W[2](1, 1)",
+    "W[2](1, 2)",
+    "W[2](1, 3)",
+    "W[2](1, 4)",
+    "W[2](2, 1)",
+    "W[2](2, 2)",
+    "W[2](2, 3)",
+    "W[2](2, 4)",
+    "b[2](1)",
+    "b[2](2)",
+    "W[3](1, 1)",
+    "W[3](1, 2)",
+    "b[3](1)",
+];
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    #[test]
+    fn n4_a_corrupted_gradient_is_caught_and_its_parameter_named(
+        net in seed_networks(), x in matrix_in::<3, 2>(-2.0..2.0), y in labels::<1, 2>(),
+        k in 0usize..29, error in prop_oneof![-1.0..-0.01f64, 0.01..1.0f64],
+    ) {
+        prop_assume!(seed_kink_distance(&net, &x) > KINK_MARGIN);
+        let mut analytic = SeedNetwork::default();
+        network::gradients(&net, &SigmoidCrossEntropy, &x, &y, &mut analytic);
+        let numeric = gradcheck::numerical_gradients(&net, &SigmoidCrossEntropy, &x, &y, EPSILON);
+        // A copy with one wrong partial derivative: off by `error`, far above the estimate's
+        // own error (≤ 1e-8), so it is the worst and the check fails ...
+        let mut tampered = analytic;
+        let wrong = analytic.parameter(k).unwrap() + error;
+        fd::set(&mut tampered, k, wrong);
+        let report = gradcheck::compare(&tampered, &numeric);
+        prop_assert_eq!(report.worst_index, k);
+        prop_assert_eq!(&report.worst_name, SEED_NAMES[k]);
+        prop_assert_eq!(report.worst_analytic, wrong);
+        prop_assert!(!report.passes(TOLERANCE), "{}", report);
+        prop_assert!(report.to_string().contains(SEED_NAMES[k]));
+        // ... while the untouched gradient passes.
+        prop_assert!(gradcheck::compare(&analytic, &numeric).passes(TOLERANCE));
+    }
+}
+
+#[test]
+fn n4_parameter_names_follow_the_seed_notation_and_stop_at_29() {
+    let net = SeedNetwork::<f64>::default();
+    for (k, name) in SEED_NAMES.iter().enumerate() {
+        assert_eq!(
+            net.parameter_name(k).as_deref(),
+            Some(*name),
+            "parameter {k}"
+        );
+    }
+    assert_eq!(net.parameter_name(29), None);
+    assert_eq!(net.parameter(29), None);
+    // In a four-layer network the last layer is 4: its weights are W[4](1, j).
+    let four = FourLayers::default();
+    let n = four.parameter_count();
+    assert_eq!(n, (24 + 6) + (30 + 5) + (15 + 3) + (3 + 1));
+    assert_eq!(four.parameter_name(n - 1).as_deref(), Some("b[4](1)"));
+    assert_eq!(four.parameter_name(n - 2).as_deref(), Some("W[4](1, 3)"));
+    assert_eq!(four.parameter_name(24 + 6).as_deref(), Some("W[2](1, 1)"));
+}
+
+#[test]
+fn gradient_check_of_the_seed_network_reports_the_worst_parameter_of_a_real_bug() {
+    // A bug made by hand: backward's dW[2] with its entries in reverse order (row 2
+    // before row 1, column 4 before column 1), as a wrong index would give. The check
+    // fails and names an entry of W[2].
+    let mut net = SeedNetwork::<f64>::default();
+    net.0.weights = Matrix::from_fn(|i, j| 0.3 + 0.1 * i as f64 - 0.2 * j as f64);
+    net.0.bias = Matrix::from_column([0.1, -0.1, 0.2, 0.3]);
+    net.1.weights = Matrix::from_fn(|i, j| 0.4 - 0.3 * i as f64 + 0.15 * j as f64);
+    net.1.bias = Matrix::from_column([0.2, 0.1]);
+    net.2.weights = Matrix::from_rows([[0.8, -0.6]]);
+    let x = Matrix::from_column([1.0, 0.5, -0.5]);
+    let y = Matrix::from_column([1.0]);
+    assert!(seed_kink_distance(&net, &x) > KINK_MARGIN);
+    let mut grads = SeedNetwork::default();
+    network::gradients(&net, &SigmoidCrossEntropy, &x, &y, &mut grads);
+    let numeric = gradcheck::numerical_gradients(&net, &SigmoidCrossEntropy, &x, &y, EPSILON);
+    assert!(gradcheck::compare(&grads, &numeric).passes(TOLERANCE));
+    let w = grads.1.weights;
+    grads.1.weights = Matrix::from_fn(|i, j| w[(1 - i, 3 - j)]);
+    let report = gradcheck::compare(&grads, &numeric);
+    assert!(!report.passes(TOLERANCE), "{report}");
+    assert!(report.worst_name.starts_with("W[2]("), "{report}");
+    assert!((16..24).contains(&report.worst_index));
+}
