@@ -10,6 +10,22 @@
 //!
 //! The same run with SGD, which keeps no state, is checked too: it isolates the network,
 //! the data and the training loop from the optimizer's state.
+//!
+//! Where the stack goes (test profile, opt-level 1; the least stack each step runs in,
+//! found by bisecting the thread's stack size):
+//!
+//! ```text
+//! Box::<Mnist>::default()                                     11 KiB  built in place
+//! Box::new((Dense::init(&mut rng), Dense::init(&mut rng)))   803 KiB  W[1] twice, by value
+//! Box::new(Adam::new(α).unwrap())                           1595 KiB  m and v, twice, by value
+//! Box::new(Momentum::new(α, β).unwrap())                     803 KiB  the velocity, twice
+//! Trainer::fit (any schedule)                                475 KiB  dW[1] = δ a_prevᵀ, a
+//!                                                                     by-value temporary
+//! ```
+//!
+//! and the whole Adam run needs about 2071 KiB, just over 2 MiB, and overflows (its test
+//! is ignored until the optimizer's state is boxed; with `m` and `v` in `Box`es it runs in
+//! about 1275 KiB), while the SGD run needs about 1267 KiB.
 
 use backprop::data::Dataset;
 use backprop::optim::{Adam, Optimizer, Sgd};
