@@ -1,51 +1,271 @@
 //! The loops behind every matrix product, written over plain arrays.
 //!
 //! [`Matrix`](crate::Matrix) and [`HeapMatrix`](crate::HeapMatrix) both call these, so the
-//! stack and heap forms share one implementation. Loop orders are chosen so that the
-//! innermost loop runs along a row of the output with no dependency between iterations,
-//! which the compiler unrolls and vectorises for fixed sizes (no `unsafe` needed).
+//! stack and heap forms share one implementation. There is no `unsafe` and no intrinsic:
+//! speed comes from writing loops whose trip counts are constants (the sizes are const
+//! generics), so the compiler unrolls them completely, keeps small arrays of partial
+//! results in registers and turns each loop over a short array into one SIMD instruction.
+//!
+//! # How the products are blocked
+//!
+//! `A B` and `Aᵀ B` ([`matmul`], [`tr_matmul`]) are computed one *tile* of the output at a
+//! time: `MR` rows by `NV` vectors of `W` columns, held in `MR · NV` registers for the whole
+//! sum over `k` and written to memory once (see [`tile`]). Each step of `k` loads `NV`
+//! vectors of a row of `B`, each reused by the `MR` rows of the tile, and `MR` entries of
+//! `A`, each broadcast to and reused by `NV` vectors. `W` is the number of lanes of the
+//! target's vector registers (4 `f32` with the x86-64 baseline SSE2, 8 with AVX, 16 with
+//! AVX-512), and the tile is chosen so that its accumulators fill about half the register
+//! file (the rest holds the loaded row of `B` and the broadcasts). Every output entry is
+//! still summed in the order `k = 0, 1, …, K−1`, starting from zero, exactly as the
+//! textbook loop does, so these products are bit-for-bit the naive ones.
+//!
+//! `A Bᵀ` ([`matmul_tr`]) is a grid of dot products of rows. A dot product summed in
+//! order is one serial chain of additions, which the compiler may not reorder (Rust has
+//! no fast-math), so [`dot`] keeps [`DOT_LANES`] independent partial sums (`k mod 8`) and
+//! adds them up at the end in a fixed tree. That vectorises, and it rounds differently
+//! from a serial sum (by a few ulps), but identically on every target and every run.
 
 use crate::scalar::Scalar;
+use core::mem::size_of;
 
-/// `out = A B` for `A` (R × K), `B` (K × C): `out[i] = Σₖ A[i][k] · B[k]`, row by row.
+/// Bytes in one SIMD register of the target the crate is compiled for.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+const VECTOR_BYTES: usize = 64;
+/// Bytes in one SIMD register of the target the crate is compiled for.
+#[cfg(all(
+    target_arch = "x86_64",
+    target_feature = "avx",
+    not(target_feature = "avx512f")
+))]
+const VECTOR_BYTES: usize = 32;
+/// Bytes in one SIMD register of the target the crate is compiled for (SSE2, NEON, …).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx")))]
+const VECTOR_BYTES: usize = 16;
+
+/// How many vector registers one tile's accumulators may occupy: half of the register
+/// file (32 registers with AVX-512, 16 with SSE2 and AVX).
+#[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+const ACC_REGS: usize = 16;
+/// How many vector registers one tile's accumulators may occupy: half of the register
+/// file (32 registers with AVX-512, 16 with SSE2 and AVX).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
+const ACC_REGS: usize = 8;
+
+/// The widest tile, in vectors.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx")))]
+const MAX_NV: usize = 8;
+/// The widest tile, in vectors.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+const MAX_NV: usize = 4;
+
+/// `f32` lanes in one vector register.
+const F32_LANES: usize = VECTOR_BYTES / 4;
+/// `f64` lanes in one vector register.
+const F64_LANES: usize = VECTOR_BYTES / 8;
+
+/// Independent partial sums in [`dot`] and [`matmul_tr`]: the same on every target, so
+/// their results do not depend on the target's vector width.
+pub(crate) const DOT_LANES: usize = 8;
+
+/// `out = A B` for `A` (R × K), `B` (K × C): `out[i][j] = Σₖ A[i][k] · B[k][j]`.
+///
+/// Loop order i-k-j inside register tiles (see the [module docs](self)): the innermost
+/// loop runs along a row of `B` and of the output, so it is one vector operation.
 #[inline(always)]
 pub(crate) fn matmul<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
-    for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
-        *out_row = [T::ZERO; C];
-        for (a_ik, b_row) in a_row.iter().zip(b.iter()) {
-            for (o, b_kj) in out_row.iter_mut().zip(b_row.iter()) {
-                *o += *a_ik * *b_kj;
-            }
-        }
-    }
+    // The `MR` entries of A that tile row `i0` needs at step `k`: A[i0 + r][k].
+    let a_at = |i0: usize, k: usize, r: usize| a[i0 + r][k];
+    by_lanes::<T, R, K, C>(&a_at, b, out);
 }
 
 /// `out = Aᵀ B` for `A` (K × R), `B` (K × C), without forming `Aᵀ`:
-/// `out[i] = Σₖ A[k][i] · B[k]`. Backward's `∂J/∂a_prev = Wᵀ δ` is one [S4].
+/// `out[i][j] = Σₖ A[k][i] · B[k][j]`. Backward's `∂J/∂a_prev = Wᵀ δ` is one \[S4\].
+///
+/// The same tiles as [`matmul`]; only the entries of `A` come from a row of `A` (at
+/// step `k`, the tile's `MR` entries are contiguous: `A[k][i0..i0 + MR]`).
 #[inline(always)]
 pub(crate) fn tr_matmul<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; R]; K],
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
-    for row in out.iter_mut() {
-        *row = [T::ZERO; C];
+    let a_at = |i0: usize, k: usize, r: usize| a[k][i0 + r];
+    by_lanes::<T, R, K, C>(&a_at, b, out);
+}
+
+/// Picks the vector width `W` (lanes of `T`) for a product with `C` output columns: the
+/// target's full register if a row is at least that wide, else a half or quarter register
+/// (an 8-wide row with AVX-512 uses 256-bit registers), else scalars.
+#[inline(always)]
+fn by_lanes<T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    b: &[[T; C]; K],
+    out: &mut [[T; C]; R],
+) {
+    // All conditions are on constants: the compiler keeps one branch and drops the rest.
+    if size_of::<T>() == 4 {
+        if C >= F32_LANES {
+            by_tiles::<T, R, K, C, F32_LANES>(a_at, b, out);
+        } else if C >= F32_LANES / 2 && F32_LANES >= 8 {
+            by_tiles::<T, R, K, C, { F32_LANES / 2 }>(a_at, b, out);
+        } else if C >= F32_LANES / 4 && F32_LANES >= 16 {
+            by_tiles::<T, R, K, C, { F32_LANES / 4 }>(a_at, b, out);
+        } else {
+            by_tiles::<T, R, K, C, 1>(a_at, b, out);
+        }
+    } else if C >= F64_LANES {
+        by_tiles::<T, R, K, C, F64_LANES>(a_at, b, out);
+    } else if C >= F64_LANES / 2 && F64_LANES >= 4 {
+        by_tiles::<T, R, K, C, { F64_LANES / 2 }>(a_at, b, out);
+    } else {
+        by_tiles::<T, R, K, C, 1>(a_at, b, out);
     }
-    for (a_row, b_row) in a.iter().zip(b.iter()) {
-        for (out_row, a_ki) in out.iter_mut().zip(a_row.iter()) {
-            for (o, b_kj) in out_row.iter_mut().zip(b_row.iter()) {
-                *o += *a_ki * *b_kj;
+}
+
+/// Picks the tile height `MR` for vectors of `W` lanes: a tile is `NV` vectors wide (up
+/// to [`MAX_NV`], as many as the row holds) and `ACC_REGS / NV` rows high.
+#[inline(always)]
+fn by_tiles<T: Scalar, const R: usize, const K: usize, const C: usize, const W: usize>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    b: &[[T; C]; K],
+    out: &mut [[T; C]; R],
+) {
+    if C >= MAX_NV * W {
+        by_rows::<T, R, K, C, W, { ACC_REGS / MAX_NV }>(a_at, b, out);
+    } else if C >= 4 * W {
+        by_rows::<T, R, K, C, W, { ACC_REGS / 4 }>(a_at, b, out);
+    } else if C >= 2 * W {
+        by_rows::<T, R, K, C, W, { ACC_REGS / 2 }>(a_at, b, out);
+    } else {
+        by_rows::<T, R, K, C, W, ACC_REGS>(a_at, b, out);
+    }
+}
+
+/// Runs blocks of `MR` rows, then the remaining `R mod MR` rows in blocks of 8, 4, 2, 1.
+#[inline(always)]
+fn by_rows<
+    T: Scalar,
+    const R: usize,
+    const K: usize,
+    const C: usize,
+    const W: usize,
+    const MR: usize,
+>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    b: &[[T; C]; K],
+    out: &mut [[T; C]; R],
+) {
+    let mut i0 = 0;
+    while i0 + MR <= R {
+        row_block::<T, R, K, C, W, MR>(a_at, b, out, i0);
+        i0 += MR;
+    }
+    if MR > 8 && i0 + 8 <= R {
+        row_block::<T, R, K, C, W, 8>(a_at, b, out, i0);
+        i0 += 8;
+    }
+    if MR > 4 && i0 + 4 <= R {
+        row_block::<T, R, K, C, W, 4>(a_at, b, out, i0);
+        i0 += 4;
+    }
+    if MR > 2 && i0 + 2 <= R {
+        row_block::<T, R, K, C, W, 2>(a_at, b, out, i0);
+        i0 += 2;
+    }
+    if MR > 1 && i0 < R {
+        row_block::<T, R, K, C, W, 1>(a_at, b, out, i0);
+    }
+}
+
+/// Rows `i0 .. i0 + MR` of the output: tiles of 4, 2 and 1 vectors of `W` lanes across,
+/// then the last `C mod W` columns one at a time.
+#[inline(always)]
+fn row_block<
+    T: Scalar,
+    const R: usize,
+    const K: usize,
+    const C: usize,
+    const W: usize,
+    const MR: usize,
+>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    b: &[[T; C]; K],
+    out: &mut [[T; C]; R],
+    i0: usize,
+) {
+    let mut j0 = 0;
+    while j0 + MAX_NV * W <= C {
+        tile::<T, R, K, C, W, MR, MAX_NV>(a_at, b, out, i0, j0);
+        j0 += MAX_NV * W;
+    }
+    if MAX_NV > 4 && j0 + 4 * W <= C {
+        tile::<T, R, K, C, W, MR, 4>(a_at, b, out, i0, j0);
+        j0 += 4 * W;
+    }
+    if j0 + 2 * W <= C {
+        tile::<T, R, K, C, W, MR, 2>(a_at, b, out, i0, j0);
+        j0 += 2 * W;
+    }
+    if j0 + W <= C {
+        tile::<T, R, K, C, W, MR, 1>(a_at, b, out, i0, j0);
+        j0 += W;
+    }
+    while j0 < C {
+        tile::<T, R, K, C, 1, MR, 1>(a_at, b, out, i0, j0);
+        j0 += 1;
+    }
+}
+
+/// The output tile of rows `i0 .. i0 + MR` and columns `j0 .. j0 + NV·W`, summed over all
+/// of `k` in registers: `acc[r][v][l] += A(i0 + r, k) · B[k][j0 + v·W + l]`.
+///
+/// Why this is fast: the `r`, `v` and `l` loops have constant trip counts, so they unroll
+/// completely; `acc` then lives in `MR · NV` vector registers, the `l` loop becomes one
+/// vector multiply and one vector add, each loaded vector of `B` serves `MR` rows and each
+/// broadcast entry of `A` serves `NV` vectors. Only the `k` loop remains a loop.
+#[inline(always)]
+fn tile<
+    T: Scalar,
+    const R: usize,
+    const K: usize,
+    const C: usize,
+    const W: usize,
+    const MR: usize,
+    const NV: usize,
+>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    b: &[[T; C]; K],
+    out: &mut [[T; C]; R],
+    i0: usize,
+    j0: usize,
+) {
+    // Plain loops over slices, no `array::from_fn` (whose closure is not always inlined,
+    // which leaves `acc` in memory). The `r` loop is innermost: it is short and unrolled
+    // completely, and the `j` loop around it is what becomes vector instructions.
+    let mut acc = [[[T::ZERO; W]; NV]; MR];
+    for (k, b_row) in b.iter().enumerate() {
+        let b_k = &b_row[j0..j0 + NV * W];
+        for (j, b_kj) in b_k.iter().enumerate() {
+            for (r, acc_r) in acc.iter_mut().enumerate() {
+                acc_r.as_flattened_mut()[j] += a_at(i0, k, r) * *b_kj;
             }
+        }
+    }
+    for (out_row, acc_r) in out[i0..i0 + MR].iter_mut().zip(acc.iter()) {
+        for (out_v, acc_rv) in out_row[j0..].chunks_exact_mut(W).zip(acc_r.iter()) {
+            out_v.copy_from_slice(acc_rv);
         }
     }
 }
 
 /// `out = A Bᵀ` for `A` (R × K), `B` (C × K), without forming `Bᵀ`:
 /// `out[i][j] = A[i] · B[j]`. Backward's `dW = δ a_prevᵀ` is one [S4, S5].
+///
+/// Every entry is a [`dot`] of two contiguous rows, vectorised along `k`.
 #[inline(always)]
 pub(crate) fn matmul_tr<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
@@ -59,12 +279,193 @@ pub(crate) fn matmul_tr<T: Scalar, const R: usize, const K: usize, const C: usiz
     }
 }
 
-/// `Σₖ a[k] b[k]`, summed in the order of `k`.
+/// `Σₖ a[k] b[k]`.
+///
+/// Below [`DOT_LANES`] entries, summed in the order of `k`. From [`DOT_LANES`] entries on,
+/// entry `k` goes to partial sum `k mod 8` (each a serial sum in the order of `k`), and
+/// the 8 partial sums are added as `((s₀+s₄) + (s₂+s₆)) + ((s₁+s₅) + (s₃+s₇))`.
+/// Why this is fast: the 8 partial sums are independent, so the loop over a chunk of 8
+/// is one or two vector multiply-adds per step instead of a chain of 8 dependent adds.
 #[inline(always)]
 pub(crate) fn dot<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K]) -> T {
-    let mut s = T::ZERO;
-    for (x, y) in a.iter().zip(b.iter()) {
-        s += *x * *y;
+    if K < DOT_LANES {
+        let mut s = T::ZERO;
+        for (x, y) in a.iter().zip(b.iter()) {
+            s += *x * *y;
+        }
+        return s;
     }
-    s
+    let mut acc = [T::ZERO; DOT_LANES];
+    let (a_chunks, a_rest) = a.split_at(K / DOT_LANES * DOT_LANES);
+    let (b_chunks, b_rest) = b.split_at(K / DOT_LANES * DOT_LANES);
+    for (a8, b8) in a_chunks
+        .chunks_exact(DOT_LANES)
+        .zip(b_chunks.chunks_exact(DOT_LANES))
+    {
+        for ((s, x), y) in acc.iter_mut().zip(a8).zip(b8) {
+            *s += *x * *y;
+        }
+    }
+    for ((s, x), y) in acc.iter_mut().zip(a_rest).zip(b_rest) {
+        *s += *x * *y;
+    }
+    reduce(acc)
+}
+
+/// `((s₀+s₄) + (s₂+s₆)) + ((s₁+s₅) + (s₃+s₇))`: halve the vector of partial sums
+/// three times, as a SIMD reduction does.
+#[inline(always)]
+fn reduce<T: Scalar>(s: [T; DOT_LANES]) -> T {
+    let h4 = [s[0] + s[4], s[1] + s[5], s[2] + s[6], s[3] + s[7]];
+    let h2 = [h4[0] + h4[2], h4[1] + h4[3]];
+    h2[0] + h2[1]
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every kernel against a naive triple loop, at odd sizes that exercise every tile
+    //! shape and every remainder (1, 3, 5, 7, 17, 33, 65 and mixtures).
+    use super::*;
+
+    /// Deterministic entries in [-1, 1) that are not round numbers.
+    fn fill<T: Scalar, const R: usize, const C: usize>(seed: u64) -> [[T; C]; R] {
+        let mut state = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut m = [[T::ZERO; C]; R];
+        for v in m.iter_mut().flatten() {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            *v = T::from_f64((state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0);
+        }
+        m
+    }
+
+    /// The textbook product in `T`, summed in the order of `k` from zero.
+    fn naive<T: Scalar, const R: usize, const K: usize, const C: usize>(
+        a: &[[T; K]; R],
+        b: &[[T; C]; K],
+    ) -> [[T; C]; R] {
+        let mut out = [[T::ZERO; C]; R];
+        for i in 0..R {
+            for j in 0..C {
+                let mut s = T::ZERO;
+                for k in 0..K {
+                    s += a[i][k] * b[k][j];
+                }
+                out[i][j] = s;
+            }
+        }
+        out
+    }
+
+    /// The same product in `f64`, as the reference for the reordered sums.
+    fn naive_f64<T: Scalar, const R: usize, const K: usize, const C: usize>(
+        a: &[[T; K]; R],
+        b: &[[T; C]; K],
+    ) -> [[f64; C]; R] {
+        let mut out = [[0.0; C]; R];
+        for i in 0..R {
+            for j in 0..C {
+                for k in 0..K {
+                    out[i][j] += a[i][k].to_f64() * b[k][j].to_f64();
+                }
+            }
+        }
+        out
+    }
+
+    fn transpose<T: Scalar, const R: usize, const C: usize>(a: &[[T; C]; R]) -> [[T; R]; C] {
+        let mut t = [[T::ZERO; R]; C];
+        for i in 0..R {
+            for j in 0..C {
+                t[j][i] = a[i][j];
+            }
+        }
+        t
+    }
+
+    /// `A B` and `Aᵀ B` sum in the order of `k` like the naive loop: bit-for-bit equal.
+    /// `A Bᵀ` sums in 8 partial sums: within `4 K ε Σ|aₖ bₖ|` of the f64 product.
+    fn check<T: Scalar, const R: usize, const K: usize, const C: usize>() {
+        let seed = (R * 10_000 + K * 100 + C) as u64;
+        let a = fill::<T, R, K>(seed);
+        let b = fill::<T, K, C>(seed + 1);
+        let want = naive(&a, &b);
+        let exact = naive_f64(&a, &b);
+        let shape = format!("{} {R}x{K} * {K}x{C}", T::NAME);
+
+        let mut out = [[T::from_f64(f64::NAN); C]; R];
+        matmul(&a, &b, &mut out);
+        assert_eq!(out, want, "matmul {shape}");
+
+        let at = transpose(&a);
+        let mut out = [[T::from_f64(f64::NAN); C]; R];
+        tr_matmul(&at, &b, &mut out);
+        assert_eq!(out, want, "tr_matmul {shape}");
+
+        let bt = transpose(&b);
+        let mut out = [[T::from_f64(f64::NAN); C]; R];
+        matmul_tr(&a, &bt, &mut out);
+        for i in 0..R {
+            for j in 0..C {
+                let scale: f64 = (0..K).map(|k| (a[i][k] * b[k][j]).abs().to_f64()).sum();
+                let tol = 4.0 * K as f64 * T::EPSILON.to_f64() * scale;
+                let err = (out[i][j].to_f64() - exact[i][j]).abs();
+                assert!(
+                    err <= tol,
+                    "matmul_tr {shape} at ({i}, {j}): error {err:e} > {tol:e}"
+                );
+            }
+            // The first row also against `dot` directly.
+            if i == 0 && C > 0 {
+                assert_eq!(out[0][0], dot(&a[0], &bt[0]), "dot {shape}");
+            }
+        }
+    }
+
+    macro_rules! shapes {
+        ($($name:ident: $r:literal, $k:literal, $c:literal;)*) => {$(
+            #[test]
+            fn $name() {
+                check::<f32, $r, $k, $c>();
+                check::<f64, $r, $k, $c>();
+            }
+        )*};
+    }
+
+    shapes! {
+        one: 1, 1, 1;
+        seed_layer: 4, 3, 1;
+        four: 4, 4, 4;
+        odd_3_5_7: 3, 5, 7;
+        odd_7_5_3: 7, 5, 3;
+        odd_5_17_3: 5, 17, 3;
+        odd_17_33_5: 17, 33, 5;
+        odd_33_7_65: 33, 7, 65;
+        odd_65_65_65: 65, 65, 65;
+        odd_65_1_65: 65, 1, 65;
+        odd_1_65_1: 1, 65, 1;
+        odd_1_7_33: 1, 7, 33;
+        odd_17_17_17: 17, 17, 17;
+        square_16: 16, 16, 16;
+        square_64: 64, 64, 64;
+        batch_16_64_8: 16, 64, 8;
+        batch_4_2_64: 4, 2, 64;
+        empty_inner: 3, 0, 2;
+    }
+
+    /// `dot` keeps 8 partial sums; check the grouping it documents on exact integers
+    /// whose sums would round differently in another order.
+    #[test]
+    fn dot_groups_as_documented() {
+        let a: [f32; 8] = [1.0e8, 1.0, -1.0e8, 1.0, 1.0, 1.0, 1.0, 1.0];
+        let b = [1.0f32; 8];
+        // ((a0+a4) + (a2+a6)) + ((a1+a5) + (a3+a7)) = (1e8+1 rounds to 1e8) ...
+        let s = [a[0] + a[4], a[1] + a[5], a[2] + a[6], a[3] + a[7]];
+        let want = (s[0] + s[2]) + (s[1] + s[3]);
+        assert_eq!(dot(&a, &b), want);
+        // Below 8 entries the sum is serial.
+        let c = [1.0e8f32, 1.0, -1.0e8];
+        assert_eq!(dot(&c, &[1.0; 3]), (1.0e8f32 + 1.0) - 1.0e8);
+    }
 }
