@@ -107,8 +107,7 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O,
     /// units are switched off by ReLU (He et al., 2015).
     pub fn he(rng: &mut Rng) -> Self {
         let mut layer = Self::default();
-        let std = T::from_f64((2.0 / I.max(1) as f64).sqrt());
-        rng.fill_normal(layer.weights.as_mut_slice(), T::ZERO, std);
+        layer.fill_he(rng);
         layer
     }
 
@@ -116,8 +115,7 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O,
     /// uniformly from `[−√(6/(I+O)), √(6/(I+O))]`, bias zero (Glorot and Bengio, 2010).
     pub fn xavier(rng: &mut Rng) -> Self {
         let mut layer = Self::default();
-        let limit = T::from_f64((6.0 / (I + O).max(1) as f64).sqrt());
-        rng.fill_uniform(layer.weights.as_mut_slice(), -limit, limit);
+        layer.fill_xavier(rng);
         layer
     }
 
@@ -127,11 +125,28 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O,
     /// Why not zeros: with all weights equal, every unit of a layer computes the same
     /// `z`, receives the same `δ` and the same update, and so stays equal to the others
     /// forever: the layer behaves like a single unit. Random weights break that symmetry.
+    ///
+    /// For a network too large for the stack, build it in a `Box` and initialise it in
+    /// place with [`Parameters::initialize`].
     pub fn init(rng: &mut Rng) -> Self {
-        match A::NAME {
-            "relu" | "leaky_relu" => Self::he(rng),
-            _ => Self::xavier(rng),
-        }
+        let mut layer = Self::default();
+        layer.initialize(rng);
+        layer
+    }
+
+    /// Draws the weights in place from `N(0, 2/I)` and zeroes the bias ([`he`](Dense::he)).
+    pub fn fill_he(&mut self, rng: &mut Rng) {
+        let std = T::from_f64((2.0 / I.max(1) as f64).sqrt());
+        rng.fill_normal(self.weights.as_mut_slice(), T::ZERO, std);
+        self.bias = Matrix::zeros();
+    }
+
+    /// Draws the weights in place uniformly from `[−√(6/(I+O)), √(6/(I+O))]` and zeroes
+    /// the bias ([`xavier`](Dense::xavier)).
+    pub fn fill_xavier(&mut self, rng: &mut Rng) {
+        let limit = T::from_f64((6.0 / (I + O).max(1) as f64).sqrt());
+        rng.fill_uniform(self.weights.as_mut_slice(), -limit, limit);
+        self.bias = Matrix::zeros();
     }
 
     /// `z = W a_prev + b`, with `b` added to every column [N1, S5].
@@ -209,6 +224,13 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Parameters<T>
         self.weights.add_scaled(alpha, &other.weights);
         self.bias.add_scaled(alpha, &other.bias);
     }
+
+    fn initialize(&mut self, rng: &mut Rng) {
+        match A::NAME {
+            "relu" | "leaky_relu" => self.fill_he(rng),
+            _ => self.fill_xavier(rng),
+        }
+    }
 }
 
 impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>> Layer<T, M>
@@ -251,10 +273,10 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
         grad_output: &Matrix<T, O, M>,
         grads: &mut Self,
     ) -> Matrix<T, I, M> {
-        let delta = self.delta(&cache.z, grad_output); //  δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
-        grads.weights = delta.mul_tr(&cache.input); //      dW = δ a_prevᵀ      [L2.5, L2.8]
-        grads.bias = delta.row_sums(); //                   db = Σ_columns δ    [L2.6, L2.9]
-        self.weights.tr_mul(&delta) //                      ∂J/∂a_prev = Wᵀ δ   [L2.2]
+        let delta = self.delta(&cache.z, grad_output); //     δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
+        delta.mul_tr_to(&cache.input, &mut grads.weights); // dW = δ a_prevᵀ      [L2.5, L2.8]
+        grads.bias = delta.row_sums(); //                      db = Σ_columns δ    [L2.6, L2.9]
+        self.weights.tr_mul(&delta) //                         ∂J/∂a_prev = Wᵀ δ   [L2.2]
     }
 
     #[inline(always)]
@@ -264,9 +286,9 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
         grad_output: &Matrix<T, O, M>,
         grads: &mut Self,
     ) {
-        let delta = self.delta(&cache.z, grad_output); //  δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
-        grads.weights = delta.mul_tr(&cache.input); //      dW = δ a_prevᵀ      [L2.5, L2.8]
-        grads.bias = delta.row_sums(); //                   db = Σ_columns δ    [L2.6, L2.9]
+        let delta = self.delta(&cache.z, grad_output); //     δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
+        delta.mul_tr_to(&cache.input, &mut grads.weights); // dW = δ a_prevᵀ      [L2.5, L2.8]
+        grads.bias = delta.row_sums(); //                      db = Σ_columns δ    [L2.6, L2.9]
     }
 }
 
@@ -298,6 +320,10 @@ macro_rules! layer_tuple {
             #[inline(always)]
             fn add_scaled(&mut self, alpha: T, other: &Self) {
                 $(self.$i.add_scaled(alpha, &other.$i);)+
+            }
+
+            fn initialize(&mut self, rng: &mut Rng) {
+                $(self.$i.initialize(rng);)+
             }
         }
 

@@ -29,6 +29,7 @@ use crate::activation::{Identity, Relu};
 use crate::layer::{Dense, Layer};
 use crate::loss::Loss;
 use crate::matrix::Matrix;
+use crate::params::Parameters;
 use crate::rng::Rng;
 use crate::scalar::Scalar;
 
@@ -55,7 +56,9 @@ pub type SeedNetwork<T> = (
 /// A [`SeedNetwork`] with random weights: He initialisation for the two ReLU layers,
 /// Xavier for the last, biases zero (see [`Dense::init`]).
 pub fn seed_network<T: Scalar>(rng: &mut Rng) -> SeedNetwork<T> {
-    (Dense::init(rng), Dense::init(rng), Dense::init(rng))
+    let mut net = SeedNetwork::default();
+    net.initialize(rng);
+    net
 }
 
 /// The loss the seed trains [`SeedNetwork`] with: sigmoid and cross-entropy, fused [L3.6].

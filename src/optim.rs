@@ -72,12 +72,13 @@ impl<T: Scalar, N: Parameters<T>> Optimizer<T, N> for Sgd<T> {
 
 /// Gradient descent with momentum: `v := β v + dθ`, `θ := θ − α v`.
 ///
-/// The velocity `v` has the network's type, starts at zero, and lives here.
+/// The velocity `v` has the network's type, starts at zero, and lives here, on the heap
+/// (built there in place, so a large network's state never passes through the stack).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Momentum<T, N> {
     learning_rate: T,
     momentum: T,
-    velocity: N,
+    velocity: Box<N>,
 }
 
 impl<T: Scalar, N: Parameters<T>> Momentum<T, N> {
@@ -89,7 +90,7 @@ impl<T: Scalar, N: Parameters<T>> Momentum<T, N> {
         Ok(Momentum {
             learning_rate: check_rate("the learning rate", learning_rate)?,
             momentum: check_decay("the momentum", momentum)?,
-            velocity: N::default(),
+            velocity: Box::default(),
         })
     }
 
@@ -118,6 +119,9 @@ impl<T: Scalar, N: Parameters<T>> Optimizer<T, N> for Momentum<T, N> {
 /// Adam (Kingma and Ba, 2015): per-parameter steps scaled by running moments of the
 /// gradient, with bias correction.
 ///
+/// The moments `m` and `v` have the network's type and live on the heap, like
+/// [`Momentum`]'s velocity.
+///
 /// ```text
 /// m := β₁ m + (1 − β₁) dθ          first moment
 /// v := β₂ v + (1 − β₂) dθ²         second moment
@@ -131,8 +135,8 @@ pub struct Adam<T, N> {
     beta2: T,
     epsilon: T,
     steps: i32,
-    m: N,
-    v: N,
+    m: Box<N>,
+    v: Box<N>,
 }
 
 impl<T: Scalar, N: Parameters<T>> Adam<T, N> {
@@ -161,8 +165,8 @@ impl<T: Scalar, N: Parameters<T>> Adam<T, N> {
             beta2: check_decay("β₂", beta2)?,
             epsilon: check_rate("ε", epsilon)?,
             steps: 0,
-            m: N::default(),
-            v: N::default(),
+            m: Box::default(),
+            v: Box::default(),
         })
     }
 

@@ -7,6 +7,7 @@
 //! `grads.blocks()` pairs every parameter with its partial derivative, and one optimizer
 //! and one gradient check serve every network.
 
+use crate::rng::Rng;
 use crate::scalar::Scalar;
 
 /// Something made of parameter blocks: a [`Dense`](crate::layer::Dense) layer, a network
@@ -39,6 +40,22 @@ pub trait Parameters<T: Scalar>: Clone + Default {
     /// Implemented matrix by matrix rather than through [`blocks`](Parameters::blocks),
     /// so that fixed sizes reach the compiler: it is the hot loop of every SGD step.
     fn add_scaled(&mut self, alpha: T, other: &Self);
+
+    /// Draws fresh random parameters in place, layer by layer: He initialisation for
+    /// ReLU layers, Xavier for the others, biases zero (see
+    /// [`Dense::init`](crate::layer::Dense::init)). In place, so that a network held in a
+    /// `Box` is initialised without ever being built on the stack:
+    ///
+    /// ```
+    /// use backprop::{Dense, Identity, Parameters, Relu};
+    /// use backprop::rng::Rng;
+    ///
+    /// type Mnist = (Dense<f32, 784, 128, Relu>, Dense<f32, 128, 10, Identity>);
+    /// let mut net: Box<Mnist> = Box::default();
+    /// net.initialize(&mut Rng::new(1));
+    /// assert_eq!(net.parameter_count(), 784 * 128 + 128 + 128 * 10 + 10);
+    /// ```
+    fn initialize(&mut self, rng: &mut Rng);
 
     /// `true` if every parameter is finite.
     fn is_finite(&self) -> bool {

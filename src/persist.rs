@@ -61,7 +61,8 @@ pub fn save<T: Scalar, N: Parameters<T>>(net: &N, path: impl AsRef<Path>) -> Res
 /// # Errors
 /// [`Error::Io`] if the file cannot be read; [`Error::Parse`], naming the file and line,
 /// if it is not in this format, holds another scalar type, is for a network of another
-/// shape, is truncated, or has a malformed number.
+/// shape, is truncated, has a malformed or non-finite number, or has anything after
+/// `end`.
 pub fn load<T: Scalar, N: Parameters<T>>(path: impl AsRef<Path>) -> Result<N> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
@@ -137,10 +138,19 @@ pub fn from_str<T: Scalar, N: Parameters<T>>(text: &str, source: &str) -> Result
             }
             for (column, (slot, field)) in row.iter_mut().zip(fields).enumerate() {
                 *slot = lines.number::<T>(field, column + 1)?;
+                if !slot.is_finite() {
+                    return Err(lines.error(
+                        column + 1,
+                        format!("`{field}` in {name} is not a finite number; a trained network's parameters are"),
+                    ));
+                }
             }
         }
     }
     lines.expect_exact("end", "the parameters must be followed by `end`")?;
+    if let Ok(fields) = lines.next_fields("nothing") {
+        return Err(lines.error(0, format!("unexpected `{}` after `end`", fields.join(" "))));
+    }
     Ok(net)
 }
 

@@ -467,3 +467,34 @@ fn a_bad_first_line_is_refused() {
         "the file is truncated: it ends where `backprop parameters 1` was expected"
     );
 }
+
+#[test]
+fn a_nan_or_infinite_parameter_is_refused_with_its_line_and_column() {
+    for bad in ["NaN", "inf", "-inf"] {
+        // The third number of line 5 (W[1], row 1).
+        let mut lines = seed_lines();
+        let mut fields: Vec<&str> = lines[4].split(' ').collect();
+        fields[2] = bad;
+        lines[4] = fields.join(" ");
+        let (line, column, message) = parse_error(
+            persist::from_str::<f64, SeedNetwork<f64>>(&join(&lines), SRC),
+            SRC,
+        );
+        assert_eq!((line, column), (5, 3), "{bad}");
+        assert!(
+            message.contains("not a finite number") && message.contains("W[1]"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn anything_after_end_is_refused() {
+    let mut text = persist::to_string(&network_with::<f64>(&[], 3));
+    let end_line = text.lines().count();
+    text.push_str("0.5\n");
+    let (line, _, message) =
+        parse_error(persist::from_str::<f64, SeedNetwork<f64>>(&text, SRC), SRC);
+    assert_eq!(line, end_line + 1);
+    assert_eq!(message, "unexpected `0.5` after `end`");
+}

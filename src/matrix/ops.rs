@@ -148,25 +148,39 @@ impl<T: Scalar, const R: usize, const K: usize, const C: usize> Mul<&Matrix<T, K
 impl<T: Scalar, const K: usize, const R: usize> Matrix<T, K, R> {
     /// `Aᵀ B` for `A` (K × R) and `B` (K × C), without forming `Aᵀ`.
     ///
-    /// `∂J/∂a_prev = Wᵀ δ` [S4] is `weights.tr_mul(&delta)`.
+    /// `∂J/∂a_prev = Wᵀ δ` \[S4\] is `weights.tr_mul(&delta)`.
     #[inline(always)]
     pub fn tr_mul<const C: usize>(&self, rhs: &Matrix<T, K, C>) -> Matrix<T, R, C> {
         let mut out = Matrix::zeros();
-        kernels::tr_matmul(&self.data, &rhs.data, &mut out.data);
+        self.tr_mul_to(rhs, &mut out);
         out
+    }
+
+    /// Writes `Aᵀ B` into `out`, overwriting it; no temporary is built.
+    #[inline(always)]
+    pub fn tr_mul_to<const C: usize>(&self, rhs: &Matrix<T, K, C>, out: &mut Matrix<T, R, C>) {
+        kernels::tr_matmul(&self.data, &rhs.data, &mut out.data);
     }
 }
 
 impl<T: Scalar, const R: usize, const K: usize> Matrix<T, R, K> {
     /// `A Bᵀ` for `A` (R × K) and `B` (C × K), without forming `Bᵀ`.
     ///
-    /// `dW = δ a_prevᵀ` [S4] is `delta.mul_tr(&a_prev)`; over a batch the sum runs over
-    /// the examples (columns) [S5].
+    /// `dW = δ a_prevᵀ` \[S4\] is `delta.mul_tr(&a_prev)`; over a batch the sum runs over
+    /// the examples (columns) \[S5\].
     #[inline(always)]
     pub fn mul_tr<const C: usize>(&self, rhs: &Matrix<T, C, K>) -> Matrix<T, R, C> {
         let mut out = Matrix::zeros();
-        kernels::matmul_tr(&self.data, &rhs.data, &mut out.data);
+        self.mul_tr_to(rhs, &mut out);
         out
+    }
+
+    /// Writes `A Bᵀ` into `out`, overwriting it; no temporary is built. A backward pass
+    /// writes `dW = δ a_prevᵀ` straight into the gradient this way, which matters when
+    /// `W` is hundreds of kilobytes.
+    #[inline(always)]
+    pub fn mul_tr_to<const C: usize>(&self, rhs: &Matrix<T, C, K>, out: &mut Matrix<T, R, C>) {
+        kernels::matmul_tr(&self.data, &rhs.data, &mut out.data);
     }
 
     /// Writes `A B` into `out`, overwriting it; no temporary is built.
@@ -175,7 +189,7 @@ impl<T: Scalar, const R: usize, const K: usize> Matrix<T, R, K> {
         kernels::matmul(&self.data, &rhs.data, &mut out.data);
     }
 
-    /// `A += α B` in place (an "axpy"): the update `W := W − α dW` [C7] is
+    /// `A += α B` in place (an "axpy"): the update `W := W − α dW` \[C7\] is
     /// `weights.add_scaled(-alpha, &dw)`.
     #[inline(always)]
     pub fn add_scaled(&mut self, alpha: T, rhs: &Self) {
