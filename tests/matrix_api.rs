@@ -180,8 +180,9 @@ fn diag_puts_a_column_on_the_diagonal_and_diagonal_reads_it_back() {
 
 #[test]
 fn trace_is_the_sum_of_the_diagonal() {
-    let m = Matrix::from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]);
-    assert_eq!(m.trace(), 15.0); // 1 + 5 + 9
+    let m = Matrix::from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 10.0]]);
+    // 1 + 5 + 10; the anti-diagonal (3 + 5 + 7) and the first row (6) give other sums.
+    assert_eq!(m.trace(), 16.0);
     assert_eq!(Matrix::<f64, 0, 0>::zeros().trace(), 0.0);
 }
 
@@ -273,8 +274,10 @@ fn column_panics_out_of_range() {
 #[test]
 fn set_column_replaces_one_column_only() {
     let mut m = m23();
-    m.set_column(1, &Matrix::from_column([-1.0, -2.0]));
-    assert_eq!(m.into_array(), [[1.0, -1.0, 3.0], [4.0, -2.0, 6.0]]);
+    m.set_column(2, &Matrix::from_column([-1.0, -2.0]));
+    assert_eq!(m.into_array(), [[1.0, 2.0, -1.0], [4.0, 5.0, -2.0]]);
+    m.set_column(0, &Matrix::from_column([10.0, 20.0]));
+    assert_eq!(m.into_array(), [[10.0, 2.0, -1.0], [20.0, 5.0, -2.0]]);
 }
 
 #[test]
@@ -361,8 +364,8 @@ fn debug_names_the_type_and_shape_then_lists_rows() {
         format!("{m:?}"),
         "Matrix<f64, 2, 2>[[1.0, 2.0], [3.0, 4.5]]"
     );
-    let v = Matrix::from_column([0.5f32]);
-    assert_eq!(format!("{v:?}"), "Matrix<f32, 1, 1>[[0.5]]");
+    let v = Matrix::from_column([0.5f32, -1.0]);
+    assert_eq!(format!("{v:?}"), "Matrix<f32, 2, 1>[[0.5], [-1.0]]");
 }
 
 #[test]
@@ -388,6 +391,8 @@ fn addition_subtraction_and_negation_are_elementwise() {
     assert_eq!((a + b).into_array(), [[1.5, 1.0, 5.0], [4.0, 15.0, 0.0]]);
     assert_eq!((a - b).into_array(), [[0.5, 3.0, 1.0], [4.0, -5.0, 12.0]]);
     assert_eq!((-a).into_array(), [[-1.0, -2.0, -3.0], [-4.0, -5.0, -6.0]]);
+    // Negation flips the sign bit, so −(+0) is −0 (not 0 − 0 = +0).
+    assert!((-Matrix::<f64, 1, 1>::zeros())[(0, 0)].is_sign_negative());
 }
 
 #[test]
@@ -422,6 +427,19 @@ fn assign_operators_match_their_binary_forms() {
     let mut m = a;
     m /= 2.0;
     assert_eq!(m.into_array(), [[0.5, 1.0, 1.5], [2.0, 2.5, 3.0]]);
+}
+
+#[test]
+fn division_divides_each_entry_rather_than_multiplying_by_a_reciprocal() {
+    // 0.3 / 0.1 rounds to 2.9999999999999996, while 1 / 0.1 rounds to 10 and 0.3 · 10
+    // to 3: `/` must divide, as its doc says, so results match dividing each entry.
+    let m = Matrix::from_rows([[0.3, 3.0, 7.0]]);
+    let expected = [[0.3 / 0.1, 3.0 / 0.1, 7.0 / 0.1]];
+    assert_eq!(expected[0][0], 2.9999999999999996);
+    assert_eq!((m / 0.1).into_array(), expected);
+    let mut n = m;
+    n /= 0.1;
+    assert_eq!(n.into_array(), expected);
 }
 
 #[test]

@@ -61,8 +61,9 @@ pub fn check_within<T: Scalar, const R: usize, const C: usize>(
         for j in 0..C {
             let (a, e, b) = (actual[(i, j)], expected[(i, j)], bound[(i, j)]);
             let diff = (a - e).abs();
-            // Written as `!(diff <= b)` so that a NaN difference fails.
-            if !(diff <= b) {
+            // `diff <= b` is false when either is NaN, so a NaN never passes.
+            let within = diff <= b;
+            if !within {
                 return Err(TestCaseError::fail(format!(
                     "{what}: entry ({i}, {j}) differs by {diff:e} > allowed {b:e}\n\
                      actual:   {a:e}\nexpected: {e:e}\n\
