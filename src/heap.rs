@@ -13,10 +13,12 @@
 //! ```
 //! use backprop::HeapMatrix;
 //!
+//! // 4 MiB: twice a test thread's whole stack.
 //! let a = HeapMatrix::<f32, 1024, 1024>::from_fn(|i, j| (i == j) as u8 as f32);
-//! let b = HeapMatrix::<f32, 1024, 1024>::from_fn(|i, j| (i + j) as f32);
-//! let c = &a * &b; // identity times b
+//! let b = HeapMatrix::<f32, 1024, 8>::from_fn(|i, j| (i + j) as f32);
+//! let c = &a * &b; // identity times b, 1024 × 8
 //! assert_eq!(c[(3, 4)], 7.0);
+//! assert_eq!(c[(1000, 7)], 1007.0);
 //! ```
 
 use crate::matrix::{Matrix, kernels};
