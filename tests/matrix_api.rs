@@ -460,7 +460,10 @@ fn matrix_product_by_value_and_by_reference() {
     let b = Matrix::from_rows([[7.0, 8.0], [9.0, 10.0], [11.0, 12.0]]);
     let expected = [[58.0, 64.0], [139.0, 154.0]];
     assert_eq!((a * b).into_array(), expected);
-    assert_eq!((&a * &b).into_array(), expected);
+    // The by-reference form on purpose, although `Matrix` is `Copy`.
+    #[allow(clippy::op_ref)]
+    let by_reference = &a * &b;
+    assert_eq!(by_reference.into_array(), expected);
     let mut out = Matrix::filled(99.0); // overwritten, not accumulated into
     a.mul_to(&b, &mut out);
     assert_eq!(out.into_array(), expected);
