@@ -202,7 +202,8 @@ fn n1_z1_is_w1_x_plus_b1_and_a1_is_relu_of_z1() {
         (0..3).map(|j| w[(i, j)] * s.x[(j, 0)]).sum::<f64>() + s.net.0.bias[(i, 0)]
     });
     assert_eq!(s.z1, by_hand);
-    assert_eq!(s.z1, Matrix::from_column([-0.25, 0.125, 2.5, 1.375])); // by hand, see the worked example
+    // By hand (see the worked example): −1/4, 1/8, 5/2, 11/8.
+    assert_eq!(s.z1, Matrix::from_column([-0.25, 0.125, 2.5, 1.375]));
     assert_eq!(s.a1, relu(&s.z1));
     assert_eq!(s.a1, Matrix::from_column([0.0, 0.125, 2.5, 1.375]));
 }
@@ -946,7 +947,8 @@ fn l1_4_dw1_is_delta1_x_transposed_and_db1_is_delta1() {
 fn summary_deltas(s: &Seed) -> (f64, [f64; 2], [f64; 4]) {
     let step = |z: f64| if z > 0.0 { 1.0 } else { 0.0 };
     let d3 = s.a3[(0, 0)] - s.y[(0, 0)]; // [S1]
-    let d2: [f64; 2] = core::array::from_fn(|i| s.net.2.weights[(0, i)] * d3 * step(s.z2[(i, 0)])); // [S2]
+    let w3 = s.net.2.weights;
+    let d2: [f64; 2] = core::array::from_fn(|i| w3[(0, i)] * d3 * step(s.z2[(i, 0)])); // [S2]
     let d1: [f64; 4] = core::array::from_fn(|i| {
         (0..2).map(|k| s.net.1.weights[(k, i)] * d2[k]).sum::<f64>() * step(s.z1[(i, 0)]) // [S3]
     });
@@ -996,8 +998,7 @@ fn s3_layer1_delta1_is_w2t_delta2_hadamard_g_prime_z1_dw1_is_delta1_xt_db1_is_de
 }
 
 #[test]
-fn s4_any_dense_layer_delta_is_upstream_hadamard_g_prime_dw_is_delta_a_prev_t_and_da_prev_is_wt_delta()
- {
+fn s4_any_dense_layer_delta_is_da_hadamard_g_prime_dw_is_delta_a_prev_t_da_prev_is_wt_delta() {
     // A layer that is none of the seed's: 3 → 5 with tanh, and an upstream gradient
     // ∂J/∂a chosen freely, J = ⟨∂J/∂a, a⟩ (a linear read-out, so ∂J/∂a is exactly it).
     let layer = Dense::<f64, 3, 5, Tanh>::new(
@@ -1065,7 +1066,8 @@ fn s5_batch_gradients_are_one_over_m_dz_at_and_the_mean_of_per_example_gradients
 
     // The seed's vectorised formulas, with the 1/m written where the seed writes it.
     let step = |v: f64| if v > 0.0 { 1.0 } else { 0.0 };
-    let dz2 = (s.net.2.weights.transpose() * dz3).hadamard(&c2.z.map(step)); // W[3]ᵀ dZ[3] ⊙ g'(Z[2])
+    // dZ[2] = W[3]ᵀ dZ[3] ⊙ g'(Z[2]), dZ[1] = W[2]ᵀ dZ[2] ⊙ g'(Z[1]), without the 1/m.
+    let dz2 = (s.net.2.weights.transpose() * dz3).hadamard(&c2.z.map(step));
     let dz1 = (s.net.1.weights.transpose() * dz2).hadamard(&c1.z.map(step));
     let check = |what: &str, got: &[f64], want: &[f64]| {
         assert!(
