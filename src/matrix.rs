@@ -14,7 +14,7 @@
 //! assert_eq!(z, Matrix::from_column([-2.0, -2.0]));
 //! ```
 //!
-//! Operators live in [`ops`](self::ops) (`+`, `-`, `*`, scalar `*` and `/`); the heap-held
+//! Operators live in [`ops`] (`+`, `-`, `*`, scalar `*` and `/`); the heap-held
 //! form for matrices too large for the stack is [`HeapMatrix`](crate::HeapMatrix).
 
 use crate::error::{Error, Result};
@@ -55,7 +55,7 @@ pub struct Matrix<T, const R: usize, const C: usize> {
     pub(crate) data: [[T; C]; R],
 }
 
-/// A column vector of `N` entries: `Matrix<T, N, 1>`, the shape of one example [S5].
+/// A column vector of `N` entries: `Matrix<T, N, 1>`, the shape of one example \[S5\].
 pub type Vector<T, const N: usize> = Matrix<T, N, 1>;
 
 /// A row vector of `N` entries: `Matrix<T, 1, N>`.
@@ -225,36 +225,30 @@ impl<T: Scalar, const N: usize> Matrix<T, N, N> {
     }
 }
 
-// Constants for the two concrete scalar types (a trait's generic constant cannot build
-// an array in a `const` item, so each type gets its own).
-macro_rules! impl_consts {
-    ($t:ty) => {
-        impl<const R: usize, const C: usize> Matrix<$t, R, C> {
-            /// The matrix of zeros, as a constant.
-            pub const ZERO: Self = Matrix {
-                data: [[0.0; C]; R],
-            };
-            /// The matrix of ones, as a constant.
-            pub const ONE: Self = Matrix {
-                data: [[1.0; C]; R],
-            };
-        }
-        impl<const N: usize> Matrix<$t, N, N> {
-            /// The identity matrix, as a constant.
-            pub const IDENTITY: Self = {
-                let mut data = [[0.0; N]; N];
-                let mut i = 0;
-                while i < N {
-                    data[i][i] = 1.0;
-                    i += 1;
-                }
-                Matrix { data }
-            };
-        }
+/// # Constants
+impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
+    /// The matrix of zeros, as a constant: `const Z: Matrix<f64, 2, 3> = Matrix::ZERO;`.
+    pub const ZERO: Self = Matrix {
+        data: [[T::ZERO; C]; R],
+    };
+    /// The matrix of ones, as a constant.
+    pub const ONE: Self = Matrix {
+        data: [[T::ONE; C]; R],
     };
 }
-impl_consts!(f32);
-impl_consts!(f64);
+
+impl<T: Scalar, const N: usize> Matrix<T, N, N> {
+    /// The identity matrix, as a constant: `const I: Matrix<f64, 3, 3> = Matrix::IDENTITY;`.
+    pub const IDENTITY: Self = {
+        let mut data = [[T::ZERO; N]; N];
+        let mut i = 0;
+        while i < N {
+            data[i][i] = T::ONE;
+            i += 1;
+        }
+        Matrix { data }
+    };
+}
 
 impl<T: Scalar, const R: usize, const C: usize> Default for Matrix<T, R, C> {
     /// The matrix of zeros.
@@ -465,7 +459,7 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
     }
 
     /// `vec(A)` as a row `(1, R·C)`: the entries row by row, the derivation's
-    /// vectorisation [M2]. `N` must equal `R * C` (checked at compile time).
+    /// vectorisation \[M2\]. `N` must equal `R * C` (checked at compile time).
     ///
     /// ```compile_fail,E0080
     /// use backprop::Matrix;
@@ -494,7 +488,7 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
 
     /// The same entries, in the same row-major order, as an `R2 × C2` matrix;
     /// `R2 · C2` must equal `R · C` (checked at compile time). Reshaping the (1, O·I)
-    /// Jacobian `∂J/∂W` gives the gradient `dW` [M2].
+    /// Jacobian `∂J/∂W` gives the gradient `dW` \[M2\].
     ///
     /// ```compile_fail,E0080
     /// use backprop::Matrix;
@@ -544,7 +538,7 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
     }
 
     /// The sum of each row, `Σ_columns A`: an `R × 1` column. Over a batch whose
-    /// columns are examples this is `db = Σ_columns δ` before the `1/m` [S5].
+    /// columns are examples this is `db = Σ_columns δ` before the `1/m` \[S5\].
     #[inline]
     pub fn row_sums(&self) -> Vector<T, R> {
         Matrix::from_fn(|i, _| {

@@ -6,7 +6,7 @@
 //! Every expected value is written out and says where it comes from; entries are small
 //! integers or binary fractions, so each computation is exact and compared with `==`.
 
-use backprop::{Error, Matrix, RowVector, Vector};
+use backprop::{Error, Matrix, RowVector, Scalar, Vector};
 
 /// The 2 × 3 matrix `[1 2 3; 4 5 6]` used throughout.
 fn m23() -> Matrix<f64, 2, 3> {
@@ -30,9 +30,10 @@ fn zeros_ones_and_filled_fill_every_entry() {
 
 #[test]
 fn constants_equal_their_constructors_and_work_in_const_context() {
-    const I3: Matrix<f64, 3, 3> = Matrix::<f64, 3, 3>::IDENTITY;
-    const Z: Matrix<f32, 2, 4> = Matrix::<f32, 2, 4>::ZERO;
-    const O: Matrix<f64, 1, 2> = Matrix::<f64, 1, 2>::ONE;
+    // The type of the constant is inferred from where it goes.
+    const I3: Matrix<f64, 3, 3> = Matrix::IDENTITY;
+    const Z: Matrix<f32, 2, 4> = Matrix::ZERO;
+    const O: Matrix<f64, 1, 2> = Matrix::ONE;
     assert_eq!(
         I3.into_array(),
         [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
@@ -43,6 +44,11 @@ fn constants_equal_their_constructors_and_work_in_const_context() {
     assert_eq!(Z.into_array(), [[0.0; 4]; 2]);
     assert_eq!(O, Matrix::ones());
     assert_eq!(Matrix::<f64, 0, 0>::IDENTITY, Matrix::identity());
+    // They are generic over the scalar, so generic code can use them too.
+    fn identity_of<T: Scalar>() -> Matrix<T, 2, 2> {
+        Matrix::IDENTITY
+    }
+    assert_eq!(identity_of::<f32>().into_array(), [[1.0, 0.0], [0.0, 1.0]]);
 }
 
 #[test]
