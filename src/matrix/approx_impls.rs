@@ -1,9 +1,12 @@
-//! `approx` comparisons for [`Matrix`] (feature `approx`): entrywise, all entries must pass.
+//! `approx` comparisons for [`Matrix`] (feature `approx`): entrywise, all entries must pass,
+//! so matrices that differ in a single entry are not close. Matrices of no entries are
+//! always close.
 
 use super::Matrix;
 use crate::scalar::Scalar;
 use approx::{AbsDiffEq, RelativeEq, UlpsEq};
 
+/// `|a − b| ≤ epsilon` for every pair of entries.
 impl<T, const R: usize, const C: usize> AbsDiffEq for Matrix<T, R, C>
 where
     T: Scalar + AbsDiffEq<Epsilon = T>,
@@ -19,6 +22,8 @@ where
     }
 }
 
+/// Every pair of entries is within `epsilon` absolutely or `max_relative` relatively
+/// (relative to the larger magnitude of the two).
 impl<T, const R: usize, const C: usize> RelativeEq for Matrix<T, R, C>
 where
     T: Scalar + RelativeEq<Epsilon = T>,
@@ -33,6 +38,8 @@ where
     }
 }
 
+/// Every pair of entries is within `epsilon` absolutely or `max_ulps` units in the last
+/// place apart.
 impl<T, const R: usize, const C: usize> UlpsEq for Matrix<T, R, C>
 where
     T: Scalar + UlpsEq<Epsilon = T>,
