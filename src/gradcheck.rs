@@ -78,12 +78,12 @@ where
     let mut estimate = N::default();
     for k in 0..net.parameter_count() {
         let theta = net.parameter(k).unwrap_or(T::ZERO);
-        set_parameter(&mut probe, k, theta + epsilon);
+        probe.set_parameter(k, theta + epsilon);
         let plus = network::cost(&probe, loss, x, y);
-        set_parameter(&mut probe, k, theta - epsilon);
+        probe.set_parameter(k, theta - epsilon);
         let minus = network::cost(&probe, loss, x, y);
-        set_parameter(&mut probe, k, theta);
-        set_parameter(&mut estimate, k, (plus - minus) / (T::TWO * epsilon));
+        probe.set_parameter(k, theta);
+        estimate.set_parameter(k, (plus - minus) / (T::TWO * epsilon));
     }
     estimate
 }
@@ -152,17 +152,5 @@ pub fn compare<T: Scalar, N: Parameters<T>>(analytic: &N, numeric: &N) -> Gradie
         worst_name: analytic.parameter_name(worst_index).unwrap_or_default(),
         worst_analytic,
         worst_numeric,
-    }
-}
-
-/// Sets parameter `index` (counting across blocks) to `value`; out of range does nothing.
-fn set_parameter<T: Scalar, N: Parameters<T>>(net: &mut N, index: usize, value: T) {
-    let mut k = index;
-    for block in net.blocks_mut() {
-        if k < block.len() {
-            block[k] = value;
-            return;
-        }
-        k -= block.len();
     }
 }

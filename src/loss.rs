@@ -102,7 +102,15 @@ pub struct CrossEntropy;
 impl CrossEntropy {
     #[inline(always)]
     fn clamp<T: Scalar>(p: T) -> T {
-        p.max(T::EPSILON).min(T::ONE - T::EPSILON)
+        // Comparisons with NaN are false, so a NaN probability stays NaN (a diverged
+        // network's cost must not look finite).
+        if p < T::EPSILON {
+            T::EPSILON
+        } else if p > T::ONE - T::EPSILON {
+            T::ONE - T::EPSILON
+        } else {
+            p
+        }
     }
 }
 
@@ -196,7 +204,7 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
 /// ```text
 /// ŷ    = softmax(z),  ŷₖ = e^(zₖ) / Σⱼ e^(zⱼ)         (per column)
 /// L    = −Σₖ yₖ log ŷₖ = Σₖ yₖ (logsumexp(z) − zₖ)
-/// ∂J/∂z = ŷ − y   (for targets whose entries sum to 1; over m columns, divided by m)
+/// ∂L/∂z = ŷ Σₖ yₖ − y,  which is ŷ − y for a target that sums to 1 (one-hot)
 /// ```
 ///
 /// The same cancellation as [L3.6], for more than two classes. Every column is shifted
@@ -234,7 +242,19 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
         output: &Matrix<T, N, M>,
         target: &Matrix<T, N, M>,
     ) -> Matrix<T, N, M> {
-        (softmax(output) - *target) / T::from_usize(M)
+        // ∂L/∂zₖ = softmax(z)ₖ Σⱼ yⱼ − yₖ, which is softmax(z) − y when the target sums to 1.
+        let mut grad = softmax(output);
+        let m = T::from_usize(M);
+        for j in 0..M {
+            let mut total = T::ZERO;
+            for k in 0..N {
+                total += target[(k, j)];
+            }
+            for k in 0..N {
+                grad[(k, j)] = (grad[(k, j)] * total - target[(k, j)]) / m;
+            }
+        }
+        grad
     }
 }
 

@@ -85,6 +85,20 @@ pub trait Parameters<T: Scalar>: Clone + Default {
         None
     }
 
+    /// Sets parameter `index` (counting across all blocks in order) to `value`; returns
+    /// `false`, changing nothing, if there is no such parameter.
+    fn set_parameter(&mut self, index: usize, value: T) -> bool {
+        let mut k = index;
+        for block in self.blocks_mut() {
+            if k < block.len() {
+                block[k] = value;
+                return true;
+            }
+            k -= block.len();
+        }
+        false
+    }
+
     /// The seed's name for parameter `index`: `W[l](i, j)` or `b[l](i)`, with layers,
     /// rows and columns counted from 1 as in the seed's `W[3]12` [L3.4].
     ///

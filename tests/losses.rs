@@ -52,8 +52,8 @@ fn check_gradient<L: Loss<f64>, const N: usize, const M: usize>(
     .map_err(TestCaseError::fail)
 }
 
-/// Targets whose columns are probability vectors (positive, summing to 1), as
-/// `SoftmaxCrossEntropy`'s gradient `softmax(z) − y` assumes.
+/// Targets whose columns are probability vectors (positive, summing to 1), the usual
+/// targets of `SoftmaxCrossEntropy`, for which its gradient is `softmax(z) − y`.
 fn distributions<const N: usize, const M: usize>() -> impl Strategy<Value = Matrix<f64, N, M>> {
     matrix_in::<N, M>(0.01..1.0).prop_map(|m| {
         let sums = m.column_sums();
@@ -104,6 +104,14 @@ proptest! {
     ) {
         check_gradient(SoftmaxCrossEntropy, z1, y1)?;
         check_gradient(SoftmaxCrossEntropy, z4, y4)?;
+    }
+
+    #[test]
+    fn softmax_cross_entropy_gradient_is_exact_for_targets_that_do_not_sum_to_one(
+        // Any non-negative target: the gradient is softmax(z) Σₖ yₖ − y.
+        z in matrix_in::<3, 4>(-8.0..8.0), y in matrix_in::<3, 4>(0.0..2.0),
+    ) {
+        check_gradient(SoftmaxCrossEntropy, z, y)?;
     }
 
     #[test]

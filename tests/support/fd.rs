@@ -109,15 +109,10 @@ pub fn parameter_gradient<P: Parameters<f64>>(p: &P, f: impl Fn(&P) -> f64) -> P
 /// # Panics
 /// If `k` is out of range.
 pub fn set<P: Parameters<f64>>(p: &mut P, k: usize, value: f64) {
-    let mut k = k;
-    for block in p.blocks_mut() {
-        if k < block.len() {
-            block[k] = value;
-            return;
-        }
-        k -= block.len();
-    }
-    panic!("parameter index out of range");
+    assert!(
+        p.set_parameter(k, value),
+        "parameter index {k} out of range"
+    );
 }
 
 /// All parameters of `p` in order, as one vector.
