@@ -15,15 +15,27 @@
 //! `A`, each broadcast to and reused by `NV` vectors. `W` is the number of lanes of the
 //! target's vector registers (4 `f32` with the x86-64 baseline SSE2, 8 with AVX, 16 with
 //! AVX-512), and the tile is chosen so that its accumulators fill about half the register
-//! file (the rest holds the loaded row of `B` and the broadcasts). Every output entry is
-//! still summed in the order `k = 0, 1, …, K−1`, starting from zero, exactly as the
-//! textbook loop does, so these products are bit-for-bit the naive ones.
+//! file (the rest holds the loaded row of `B` and the broadcasts): up to 4 × 4 vectors
+//! with AVX-512, and with SSE2 a single row of up to 8 vectors (SSE2's two-operand
+//! multiply overwrites its input, so reusing a loaded row of `B` for a second row of the
+//! tile costs a register copy, no cheaper than loading it again, while every row of the
+//! tile costs a broadcast, which SSE2 has no single instruction for).
+//!
+//! Every output entry is summed in the order `k = 0, 1, …, K−1`, as the textbook loop
+//! does, so these products are the naive ones bit for bit, except that the sum starts
+//! from the `k = 0` product rather than from `0 +` it (which can only turn a `+0.0` into a
+//! `−0.0`; the two compare equal).
 //!
 //! `A Bᵀ` ([`matmul_tr`]) is a grid of dot products of rows. A dot product summed in
 //! order is one serial chain of additions, which the compiler may not reorder (Rust has
 //! no fast-math), so [`dot`] keeps [`DOT_LANES`] independent partial sums (`k mod 8`) and
 //! adds them up at the end in a fixed tree. That vectorises, and it rounds differently
 //! from a serial sum (by a few ulps), but identically on every target and every run.
+//!
+//! No kernel uses `mul_add`: a fused multiply-add rounds once instead of twice, so results
+//! would differ between builds with and without FMA, and without FMA it is a slow library
+//! call. Where a core has separate multiply and add pipes (Zen 5 has two of each), the
+//! unfused pair can in principle reach the same peak.
 
 use crate::scalar::Scalar;
 use core::mem::size_of;
@@ -243,16 +255,16 @@ fn tile<
     i0: usize,
     j0: usize,
 ) {
-    // Plain loops over slices, no `array::from_fn` (whose closure is not always inlined,
-    // which leaves `acc` in memory). The `r` loop is innermost: it is short and unrolled
-    // completely, and the `j` loop around it is what becomes vector instructions.
     let mut acc = [[[T::ZERO; W]; NV]; MR];
-    for (k, b_row) in b.iter().enumerate() {
-        let b_k = &b_row[j0..j0 + NV * W];
-        for (j, b_kj) in b_k.iter().enumerate() {
+    if let Some((b_0, b_rest)) = b.split_first() {
+        // k = 0 sets the sums (`0 + x` is `x` but for the sign of a zero), saving one add.
+        for (j, b_0j) in b_0[j0..j0 + NV * W].iter().enumerate() {
             for (r, acc_r) in acc.iter_mut().enumerate() {
-                acc_r.as_flattened_mut()[j] += a_at(i0, k, r) * *b_kj;
+                acc_r.as_flattened_mut()[j] = a_at(i0, 0, r) * *b_0j;
             }
+        }
+        for (k, b_row) in (1..).zip(b_rest) {
+            tile_step::<T, C, W, MR, NV>(&mut acc, a_at, i0, k, b_row, j0);
         }
     }
     for (out_row, acc_r) in out[i0..i0 + MR].iter_mut().zip(acc.iter()) {
@@ -262,19 +274,164 @@ fn tile<
     }
 }
 
+/// One step `k` of [`tile`]: `acc[r][j] += A(i0 + r, k) · B[k][j0 + j]`.
+///
+/// Plain loops over slices, no `array::from_fn` (whose closure is not always inlined,
+/// which leaves `acc` in memory). The `r` loop is innermost: it is short and unrolled
+/// completely, and the `j` loop around it is what becomes vector instructions (looping
+/// over `r` outside instead lets LLVM vectorise across rows, with gathers and scatters).
+#[inline(always)]
+fn tile_step<T: Scalar, const C: usize, const W: usize, const MR: usize, const NV: usize>(
+    acc: &mut [[[T; W]; NV]; MR],
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    i0: usize,
+    k: usize,
+    b_row: &[T; C],
+    j0: usize,
+) {
+    for (j, b_kj) in b_row[j0..j0 + NV * W].iter().enumerate() {
+        for (r, acc_r) in acc.iter_mut().enumerate() {
+            acc_r.as_flattened_mut()[j] += a_at(i0, k, r) * *b_kj;
+        }
+    }
+}
+
 /// `out = A Bᵀ` for `A` (R × K), `B` (C × K), without forming `Bᵀ`:
 /// `out[i][j] = A[i] · B[j]`. Backward's `dW = δ a_prevᵀ` is one [S4, S5].
 ///
-/// Every entry is a [`dot`] of two contiguous rows, vectorised along `k`.
+/// Every entry is exactly [`dot`]`(A[i], B[j])`. From [`DOT_LANES`] columns on, the dot
+/// products are computed a tile at a time (see [`dot_tile`]); below, one by one.
 #[inline(always)]
 pub(crate) fn matmul_tr<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
     b: &[[T; K]; C],
     out: &mut [[T; C]; R],
 ) {
-    for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
-        for (o, b_row) in out_row.iter_mut().zip(b.iter()) {
-            *o = dot(a_row, b_row);
+    // Tiles pay off where one dot product's 8 partial sums fill whole registers (AVX and
+    // up). With SSE2 (4 f32 lanes) LLVM's SLP vectoriser bundles the partial sums of 4
+    // different dot products of a tile into one register instead, with a shuffle per
+    // multiply, so there the dot products are taken one at a time.
+    if K < DOT_LANES || VECTOR_BYTES < DOT_LANES * size_of::<T>() {
+        for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
+            for (o, b_row) in out_row.iter_mut().zip(b.iter()) {
+                *o = dot(a_row, b_row);
+            }
+        }
+        return;
+    }
+    // Vector registers one dot product's partial sums fill, and so how many dot
+    // products fit in the accumulator registers: 4 (2 × 2) for f32 with SSE2, 8 (2 × 4)
+    // with AVX or AVX-512 (8 f32 lanes are one 256-bit register).
+    let regs_per_dot = (DOT_LANES * size_of::<T>()).div_ceil(VECTOR_BYTES);
+    let dots = ACC_REGS / regs_per_dot;
+    if dots >= 8 {
+        dot_rows::<T, R, K, C, 2, 4>(a, b, out);
+    } else if dots >= 4 {
+        dot_rows::<T, R, K, C, 2, 2>(a, b, out);
+    } else {
+        dot_rows::<T, R, K, C, 1, 2>(a, b, out);
+    }
+}
+
+/// Blocks of `MR` rows of [`matmul_tr`]'s output, then the remaining row (`MR` ≤ 2).
+#[inline(always)]
+fn dot_rows<
+    T: Scalar,
+    const R: usize,
+    const K: usize,
+    const C: usize,
+    const MR: usize,
+    const NC: usize,
+>(
+    a: &[[T; K]; R],
+    b: &[[T; K]; C],
+    out: &mut [[T; C]; R],
+) {
+    let mut i0 = 0;
+    while i0 + MR <= R {
+        dot_cols::<T, R, K, C, MR, NC>(a, b, out, i0);
+        i0 += MR;
+    }
+    if MR > 1 && i0 < R {
+        dot_cols::<T, R, K, C, 1, NC>(a, b, out, i0);
+    }
+}
+
+/// Blocks of `NC` columns in rows `i0 .. i0 + MR`, then the remaining columns one by
+/// one (`NC` ≤ 4, so at most three).
+#[inline(always)]
+fn dot_cols<
+    T: Scalar,
+    const R: usize,
+    const K: usize,
+    const C: usize,
+    const MR: usize,
+    const NC: usize,
+>(
+    a: &[[T; K]; R],
+    b: &[[T; K]; C],
+    out: &mut [[T; C]; R],
+    i0: usize,
+) {
+    let mut j0 = 0;
+    while j0 + NC <= C {
+        dot_tile::<T, R, K, C, MR, NC>(a, b, out, i0, j0);
+        j0 += NC;
+    }
+    while j0 < C {
+        dot_tile::<T, R, K, C, MR, 1>(a, b, out, i0, j0);
+        j0 += 1;
+    }
+}
+
+/// The `MR × NC` dot products `A[i0 + r] · B[j0 + q]`, each kept as [`DOT_LANES`]
+/// partial sums exactly as [`dot`] keeps them, then reduced as [`dot`] reduces them.
+///
+/// Why this is fast: the lane loop `l` is innermost, unrolled and one or two vector
+/// operations; each loaded chunk of 8 entries of a row of `A` serves `NC` dot products
+/// and each chunk of `B` serves `MR`, and the `MR · NC` chains of additions are
+/// independent, so none waits for another.
+#[inline(always)]
+fn dot_tile<
+    T: Scalar,
+    const R: usize,
+    const K: usize,
+    const C: usize,
+    const MR: usize,
+    const NC: usize,
+>(
+    a: &[[T; K]; R],
+    b: &[[T; K]; C],
+    out: &mut [[T; C]; R],
+    i0: usize,
+    j0: usize,
+) {
+    let mut acc = [[[T::ZERO; DOT_LANES]; NC]; MR];
+    let a_rows = &a[i0..i0 + MR];
+    let b_rows = &b[j0..j0 + NC];
+    let full = K / DOT_LANES * DOT_LANES;
+    for k0 in (0..full).step_by(DOT_LANES) {
+        for (acc_r, a_row) in acc.iter_mut().zip(a_rows) {
+            let a8 = &a_row[k0..k0 + DOT_LANES];
+            for (acc_rq, b_row) in acc_r.iter_mut().zip(b_rows) {
+                let b8 = &b_row[k0..k0 + DOT_LANES];
+                for ((s, x), y) in acc_rq.iter_mut().zip(a8).zip(b8) {
+                    *s += *x * *y;
+                }
+            }
+        }
+    }
+    // The last K mod 8 entries go to lanes 0, 1, … as in `dot`.
+    for (acc_r, a_row) in acc.iter_mut().zip(a_rows) {
+        for (acc_rq, b_row) in acc_r.iter_mut().zip(b_rows) {
+            for ((s, x), y) in acc_rq.iter_mut().zip(&a_row[full..]).zip(&b_row[full..]) {
+                *s += *x * *y;
+            }
+        }
+    }
+    for (out_row, acc_r) in out[i0..i0 + MR].iter_mut().zip(acc.iter()) {
+        for (o, acc_rq) in out_row[j0..j0 + NC].iter_mut().zip(acc_r.iter()) {
+            *o = reduce(*acc_rq);
         }
     }
 }
@@ -416,9 +573,9 @@ mod tests {
                     "matmul_tr {shape} at ({i}, {j}): error {err:e} > {tol:e}"
                 );
             }
-            // The first row also against `dot` directly.
-            if i == 0 && C > 0 {
-                assert_eq!(out[0][0], dot(&a[0], &bt[0]), "dot {shape}");
+            // Every entry is `dot` of the two rows, bit for bit.
+            for j in 0..C {
+                assert_eq!(out[i][j], dot(&a[i], &bt[j]), "dot {shape} at ({i}, {j})");
             }
         }
     }
