@@ -150,18 +150,21 @@ impl<T: Scalar> Activation<T> for Identity {
     }
 }
 
-/// `σ(z) = 1 / (1 + e^(−z))`, computed without overflow for any finite `z` \[N5\].
+/// `σ(z) = 1 / (1 + e^(−z))`, computed without overflow for any finite `z` [N5].
 ///
-/// For `z ≥ 0` it evaluates `1 / (1 + e^(−z))`, where `e^(−z) ≤ 1`; for `z < 0` the
-/// equal form `e^z / (1 + e^z)`, where `e^z < 1`. Neither exponential can overflow, so
-/// the result is in `[0, 1]` for every finite input (it rounds to exactly `0` or `1`
+/// With `e = e^(−|z|)`, which is in `(0, 1]` and so never overflows,
+///
+/// ```text
+/// σ(z) = 1 / (1 + e)          for z ≥ 0
+/// σ(z) = e / (1 + e)          for z < 0    (the same value: multiply by e^z / e^z)
+/// ```
+///
+/// One exponential and a select, with no branch, so a batch of sigmoids vectorises.
+/// The result is in `[0, 1]` for every finite input (it rounds to exactly `0` or `1`
 /// beyond about ±37 in `f64`, ±17 in `f32`). NaN stays NaN.
 #[inline(always)]
 pub fn sigmoid<T: Scalar>(z: T) -> T {
-    if z >= T::ZERO {
-        T::ONE / (T::ONE + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (T::ONE + e)
-    }
+    let e = (-z.abs()).exp();
+    let s = T::ONE / (T::ONE + e);
+    if z >= T::ZERO { s } else { e * s }
 }

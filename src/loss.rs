@@ -60,7 +60,7 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
 pub struct SquaredError;
 
 impl<T: Scalar> Loss<T> for SquaredError {
-    #[inline]
+    #[inline(always)]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         *output
     }
@@ -75,7 +75,7 @@ impl<T: Scalar> Loss<T> for SquaredError {
         diff.hadamard(&diff).column_sums() * T::HALF
     }
 
-    #[inline]
+    #[inline(always)]
     fn gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -115,7 +115,7 @@ impl CrossEntropy {
 }
 
 impl<T: Scalar> Loss<T> for CrossEntropy {
-    #[inline]
+    #[inline(always)]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         *output
     }
@@ -134,7 +134,7 @@ impl<T: Scalar> Loss<T> for CrossEntropy {
             .column_sums()
     }
 
-    #[inline]
+    #[inline(always)]
     fn gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -170,7 +170,7 @@ impl<T: Scalar> Loss<T> for CrossEntropy {
 pub struct SigmoidCrossEntropy;
 
 impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
-    #[inline]
+    #[inline(always)]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         output.map(sigmoid)
     }
@@ -188,7 +188,7 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
             .column_sums()
     }
 
-    #[inline]
+    #[inline(always)]
     fn gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -214,7 +214,7 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
 pub struct SoftmaxCrossEntropy;
 
 impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
-    #[inline]
+    #[inline(always)]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         softmax(output)
     }
@@ -236,7 +236,7 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
