@@ -1,7 +1,7 @@
 //! Benchmarks of whole training work: the seed network's forward pass, backward pass and
 //! per-example SGD step (f32 and f64), a mini-batch step with m = 64, one epoch of the
-//! `breast_cancer` example's network on 455 examples, and one mini-batch step of a
-//! heap-held 784 → 128 → 10 network.
+//! `breast_cancer` example's network on 455 examples and how it grows from 10 to 10 000
+//! examples, and one mini-batch step of a heap-held 784 → 128 → 10 network.
 //!
 //! Ids are `workload/backprop`, so that they line up with `../shared/peers/`'s
 //! `workload/nalgebra` and `workload/ndarray` (`sgd_step`, `minibatch64_step`). Our
@@ -192,11 +192,49 @@ fn breast_cancer_epoch(c: &mut Criterion) {
     });
 }
 
+/// How an epoch's time grows with the data set: the breast_cancer network, mini-batches
+/// of 16, on 10, 100, 1 000 and 10 000 synthetic examples (ids `epoch_scaling/N`).
+fn epoch_scaling(c: &mut Criterion) {
+    type Net = (
+        Dense<f32, 30, 16, Relu>,
+        Dense<f32, 16, 8, Relu>,
+        Dense<f32, 8, 1, Identity>,
+    );
+    let mut group = c.benchmark_group("epoch_scaling");
+    for n in [10usize, 100, 1_000, 10_000] {
+        let mut rng = Rng::new(n as u64);
+        let features: Vec<f32> = (0..n * 30).map(|_| rng.normal::<f32>()).collect();
+        let labels: Vec<f32> = (0..n).map(|i| (i % 2) as f32).collect();
+        let data = Dataset::from_parts(features, labels, 30).expect("valid data");
+        let mut net: Net = Default::default();
+        backprop::Parameters::initialize(&mut net, &mut rng);
+        let mut sgd = Sgd::new(0.001f32).expect("valid learning rate");
+        let order: Vec<usize> = (0..n).collect();
+        let trainer = Trainer::<16>::mini_batch(1);
+        group.throughput(criterion::Throughput::Elements(n as u64));
+        group.bench_function(n.to_string(), |b| {
+            b.iter(|| {
+                trainer
+                    .epoch(
+                        &mut net,
+                        &SigmoidCrossEntropy,
+                        &mut sgd,
+                        black_box(&data),
+                        &order,
+                    )
+                    .expect("an epoch of valid data")
+            })
+        });
+    }
+    group.finish();
+}
+
 /// One mini-batch step (m = 32) of a 784 → 128 → 10 network held on the heap.
 fn large_network_step(c: &mut Criterion) {
     type Net = (Dense<f32, 784, 128, Relu>, Dense<f32, 128, 10, Identity>);
     let mut rng = Rng::new(9);
-    let mut net: Box<Net> = Box::new((Dense::init(&mut rng), Dense::init(&mut rng)));
+    let mut net: Box<Net> = Box::default();
+    backprop::Parameters::initialize(&mut *net, &mut rng);
     let mut grads: Box<Net> = Box::default();
     let x: Box<Matrix<f32, 784, 32>> = Box::new(random(&mut rng));
     let y: Matrix<f32, 10, 32> = Matrix::from_fn(|k, j| if k == j % 10 { 1.0 } else { 0.0 });
@@ -215,5 +253,11 @@ fn large_network_step(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, seed, breast_cancer_epoch, large_network_step);
+criterion_group!(
+    benches,
+    seed,
+    breast_cancer_epoch,
+    epoch_scaling,
+    large_network_step
+);
 criterion_main!(benches);
