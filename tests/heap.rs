@@ -9,9 +9,13 @@
 //! every entry of the product has a formula, and all entries are small integers, which
 //! floating point represents and sums exactly, so every entry is compared with `==`.
 //!
-//! Timing: the full 1024³ product (about 10⁹ multiply-adds) takes about 0.5 s under
-//! `cargo test` (test profile, opt-level 1) on the machine this was written on, so the
-//! test multiplies two 1024 × 1024 matrices rather than a 1024 × 16 slice.
+//! Timing: the full 1024³ product (about 10⁹ multiply-adds) took 0.5 s under
+//! `cargo test` (test profile, opt-level 1) with the original i-k-j kernel, but 3.3 s with
+//! the register-tiled kernels of commit 703cee3 (0.1 s in release), over the ~3 s this
+//! suite allows itself. So the default test multiplies the 1024 × 1024 matrix by a
+//! 1024 × 16 one, and a 1024 × 16 by a 16 × 1024 one to get a 1024 × 1024 (4 MiB)
+//! product, both about 1.6 · 10⁷ multiply-adds; the full square product is kept as an
+//! ignored test: `cargo test --release --test heap -- --ignored`.
 //!
 //! Small sizes check the conversions to and from [`Matrix`] and the accessors.
 
@@ -52,41 +56,98 @@ fn b_entry(k: usize, j: usize) -> i64 {
     ((2 * k + 7 * j) % 9) as i64 - 4
 }
 
+/// `A = S P + 1 1ᵀ`: row `i` has `s(i)` at column `π(i)`, and 1 is added everywhere.
+fn a_square() -> HeapMatrix<f32, N, N> {
+    HeapMatrix::from_fn(|i, k| {
+        let permuted = if k == pi(i) { scale(i) } else { 0 };
+        (permuted + 1) as f32
+    })
+}
+
+/// The column sums `Σₖ B[k, j]` of the first `rows` rows of `B`, in exact integer
+/// arithmetic.
+fn b_column_sums(rows: usize, columns: usize) -> Vec<i64> {
+    (0..columns)
+        .map(|j| (0..rows).map(|k| b_entry(k, j)).sum())
+        .collect()
+}
+
 #[test]
-fn product_of_two_1024_square_f32_heap_matrices_is_exact_in_a_2_mib_thread() {
+fn products_with_4_mib_f32_operands_and_results_are_exact_in_a_2_mib_thread() {
     in_small_stack_thread("heap 1024² f32", || {
-        // A = S P + 1 1ᵀ (S = diag(s), P the permutation π), so
-        // (AB)[i, j] = s(i) B[π(i), j] + Σₖ B[k, j].
+        // A (1024 × 1024) times Q (1024 × 16), Q[k, j] = B[k, j]:
+        // (AQ)[i, j] = s(i) B[π(i), j] + Σₖ B[k, j].
         // Every partial sum is an integer of magnitude ≤ 1024·4 + 5·4 < 2²⁴, so f32
         // computes each one exactly, in any summation order.
-        let a = HeapMatrix::<f32, N, N>::from_fn(|i, k| {
-            let permuted = if k == pi(i) { scale(i) } else { 0 };
-            (permuted + 1) as f32
-        });
-        let b = HeapMatrix::<f32, N, N>::from_fn(|k, j| b_entry(k, j) as f32);
-        let c = &a * &b;
-
-        // The column sums of B, in exact integer arithmetic.
-        let column_sums: Vec<i64> = (0..N)
-            .map(|j| (0..N).map(|k| b_entry(k, j)).sum())
-            .collect();
+        let a = a_square();
+        let q = HeapMatrix::<f32, N, 16>::from_fn(|k, j| b_entry(k, j) as f32);
+        let aq = &a * &q;
+        let sums = b_column_sums(N, 16);
         for i in 0..N {
-            for j in 0..N {
-                let expected = scale(i) * b_entry(pi(i), j) + column_sums[j];
-                assert_eq!(c[(i, j)], expected as f32, "(AB)[{i}, {j}]");
+            for j in 0..16 {
+                let expected = scale(i) * b_entry(pi(i), j) + sums[j];
+                assert_eq!(aq[(i, j)], expected as f32, "(AQ)[{i}, {j}]");
             }
         }
 
-        // Clone and transpose also stay off the stack.
+        // L (1024 × 16) times R (16 × 1024), a 4 MiB product. L[i, k] is s(i) where
+        // k = i mod 16, plus 1; R[k, j] = B[k, j]. So
+        // (LR)[i, j] = s(i) B[i mod 16, j] + Σ_{k < 16} B[k, j].
+        let l = HeapMatrix::<f32, N, 16>::from_fn(|i, k| {
+            let one_hot = if k == i % 16 { scale(i) } else { 0 };
+            (one_hot + 1) as f32
+        });
+        let r = HeapMatrix::<f32, 16, N>::from_fn(|k, j| b_entry(k, j) as f32);
+        let lr = &l * &r;
+        let sums = b_column_sums(16, N);
+        for i in 0..N {
+            for j in 0..N {
+                let expected = scale(i) * b_entry(i % 16, j) + sums[j];
+                assert_eq!(lr[(i, j)], expected as f32, "(LR)[{i}, {j}]");
+            }
+        }
+        // mul_to overwrites whatever `out` held (here NaN, which would survive any
+        // accumulation into it).
+        let mut out = HeapMatrix::<f32, N, N>::filled(f32::NAN);
+        l.mul_to(&r, &mut out);
+        assert!(out == lr, "mul_to and * differ");
+
+        // Clone and transpose of a 4 MiB matrix also stay off the stack.
         let a_clone = a.clone();
         assert!(a_clone == a);
         let at = a.transpose();
-        for i in (0..N).step_by(37) {
+        for i in 0..N {
             for k in 0..N {
                 assert_eq!(at[(k, i)], a[(i, k)]);
             }
         }
-        drop((a, b, c, a_clone, at));
+        let rt: HeapMatrix<f32, N, 16> = r.transpose();
+        for j in 0..N {
+            for k in 0..16 {
+                assert_eq!(rt[(j, k)], b_entry(k, j) as f32, "Rᵀ[{j}, {k}]");
+            }
+        }
+        drop((a, q, aq, l, r, lr, out, a_clone, at, rt));
+    });
+}
+
+/// The full 1024³ product, ignored by default (3.3 s in the test profile with the tiled
+/// kernels, 0.1 s in release): `cargo test --release --test heap -- --ignored`.
+#[test]
+#[ignore = "1024³ multiply-adds: slow in the test profile; run with --release -- --ignored"]
+fn product_of_two_1024_square_f32_heap_matrices_is_exact_in_a_2_mib_thread() {
+    in_small_stack_thread("heap 1024³ f32", || {
+        // (AB)[i, j] = s(i) B[π(i), j] + Σₖ B[k, j], exact as above.
+        let a = a_square();
+        let b = HeapMatrix::<f32, N, N>::from_fn(|k, j| b_entry(k, j) as f32);
+        let c = &a * &b;
+        let sums = b_column_sums(N, N);
+        for i in 0..N {
+            for j in 0..N {
+                let expected = scale(i) * b_entry(pi(i), j) + sums[j];
+                assert_eq!(c[(i, j)], expected as f32, "(AB)[{i}, {j}]");
+            }
+        }
     });
 }
 
@@ -107,11 +168,6 @@ fn product_of_two_512_square_f64_heap_matrices_is_exact_in_a_2_mib_thread() {
                 assert_eq!(c[(i, j)], expected as f64, "(UB)[{i}, {j}]");
             }
         }
-        // mul_to overwrites whatever `out` held (here NaN, which would survive any
-        // accumulation into it).
-        let mut out = HeapMatrix::<f64, M, M>::filled(f64::NAN);
-        u.mul_to(&b, &mut out);
-        assert!(out == c, "mul_to and * differ");
         // Uᵀ is lower-triangular ones.
         let ut = u.transpose();
         for i in 0..M {
@@ -120,21 +176,7 @@ fn product_of_two_512_square_f64_heap_matrices_is_exact_in_a_2_mib_thread() {
             }
         }
         assert_eq!(format!("{ut:?}"), "HeapMatrix<f64, 512, 512>");
-        drop((u, b, c, out, ut));
-    });
-}
-
-#[test]
-fn a_non_square_product_and_transpose_have_the_right_shapes() {
-    in_small_stack_thread("heap 1024×16", || {
-        // A 1024 × 1024 times a 1024 × 16 slice, the shape of a weight matrix times a
-        // batch: with A = I the product is B itself.
-        let a = HeapMatrix::<f32, N, N>::from_fn(|i, k| if i == k { 1.0 } else { 0.0 });
-        let b = HeapMatrix::<f32, N, 16>::from_fn(|k, j| b_entry(k, j) as f32);
-        let c: HeapMatrix<f32, N, 16> = &a * &b;
-        assert!(c == b);
-        let bt: HeapMatrix<f32, 16, N> = b.transpose();
-        assert_eq!(bt[(15, 1000)], b_entry(1000, 15) as f32);
+        drop((u, b, c, ut));
     });
 }
 
