@@ -1,6 +1,6 @@
 //! The algebraic laws of [`Matrix`] that the derivation relies on, checked as proptest
 //! properties over random matrices of several shapes (square and not, with 1-sized
-//! dimensions): transposes of products [M3], associativity and distributivity of the
+//! dimensions): the products against their textbook definition, transposes of products [M3], associativity and distributivity of the
 //! product, identities, the Hadamard product, the Kronecker product and row-major
 //! vectorisation [M2, L2.5], the Frobenius norm, the fused products `tr_mul` / `mul_tr`
 //! used by backward passes [S4], outer and dot products, row and column sums [S5], and
@@ -298,8 +298,83 @@ fn row_and_column_sums<const R: usize, const C: usize>(a: Matrix<f64, R, C>) -> 
     )
 }
 
+/// `Σₖ A[i, k] B[k, j]` by the textbook triple loop over indices, independent of the
+/// crate's kernels.
+fn naive_product<T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a: &Matrix<T, R, K>,
+    b: &Matrix<T, K, C>,
+) -> Matrix<T, R, C> {
+    Matrix::from_fn(|i, j| {
+        let mut s = T::ZERO;
+        for k in 0..K {
+            s += a[(i, k)] * b[(k, j)];
+        }
+        s
+    })
+}
+
+/// `A B`, `Aᵀ B` (`tr_mul`) and `A Bᵀ` (`mul_tr`) each equal the textbook sum
+/// `Σₖ A[i, k] B[k, j]`, computed by [`naive_product`].
+///
+/// Tolerance: each side is a sum of `K` products, `n = K`, `M̂ = |A||B|` (also computed
+/// naively). The shapes are chosen to reach every path of the blocked kernels: inner
+/// sizes above and not a multiple of 8 (the 8 partial sums of `mul_tr`), output widths
+/// above and not a multiple of the vector width, row counts that leave a remainder
+/// after the register tiles.
+fn product_by_definition<T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a: Matrix<T, R, K>,
+    b: Matrix<T, K, C>,
+) -> Check {
+    let expected = naive_product(&a, &b);
+    let magnitude = naive_product(&abs(&a), &abs(&b));
+    check_rounding(&(a * b), &expected, &magnitude, K, "AB vs Σₖ")?;
+    let mut out = Matrix::filled(T::from_f64(f64::NAN));
+    a.mul_to(&b, &mut out);
+    check_rounding(&out, &expected, &magnitude, K, "mul_to vs Σₖ")?;
+    let at = a.transpose();
+    check_rounding(
+        &at.tr_mul(&b),
+        &expected,
+        &magnitude,
+        K,
+        "(Aᵀ).tr_mul(B) vs Σₖ",
+    )?;
+    let bt = b.transpose();
+    check_rounding(
+        &a.mul_tr(&bt),
+        &expected,
+        &magnitude,
+        K,
+        "A.mul_tr(Bᵀ) vs Σₖ",
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// `AB`, `mul_to`, `tr_mul` and `mul_tr` agree with the definition
+    /// `Σₖ A[i, k] B[k, j]` within `3 γ_K |A||B|`, over shapes that reach every branch of
+    /// the blocked kernels, in f64 and f32.
+    #[test]
+    fn product_is_the_sum_of_products_by_definition(
+        (a1, b1) in (matrix::<1, 1>(), matrix::<1, 1>()),
+        (a2, b2) in (matrix::<3, 19>(), matrix::<19, 17>()),
+        (a3, b3) in (matrix::<9, 33>(), matrix::<33, 10>()),
+        (a4, b4) in (matrix::<13, 2>(), matrix::<2, 35>()),
+        (a5, b5) in (matrix_f32::<5, 17>(), matrix_f32::<17, 18>()),
+        (a6, b6) in (matrix_f32::<11, 40>(), matrix_f32::<40, 33>()),
+        (a7, b7) in (matrix_f32::<2, 8>(), matrix_f32::<8, 67>()),
+        (a8, b8) in (matrix_f32::<17, 1>(), matrix_f32::<1, 3>()),
+    ) {
+        product_by_definition(a1, b1)?;
+        product_by_definition(a2, b2)?;
+        product_by_definition(a3, b3)?;
+        product_by_definition(a4, b4)?;
+        product_by_definition(a5, b5)?;
+        product_by_definition(a6, b6)?;
+        product_by_definition(a7, b7)?;
+        product_by_definition(a8, b8)?;
+    }
 
     /// [M3]: `(AB)ᵀ = BᵀAᵀ` and `(ABC)ᵀ = CᵀBᵀAᵀ`, in f64 and f32.
     #[test]
