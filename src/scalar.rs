@@ -61,7 +61,7 @@ pub trait Scalar:
     fn to_f64(self) -> f64;
     /// Converts a count (a batch size, an index) to `Self`.
     fn from_usize(n: usize) -> Self;
-    /// `eˣ`, computed by this crate's own inlinable [`exp`](self::exp) (within about
+    /// `eˣ`, computed by this crate's own inlinable [`exp`] (within about
     /// 1 ulp of the standard library's).
     fn exp(self) -> Self;
     /// The natural logarithm `log x` (the seed's `log` \[C2\]).
