@@ -150,7 +150,7 @@ impl<T: Scalar> Activation<T> for Identity {
     }
 }
 
-/// `σ(z) = 1 / (1 + e^(−z))`, computed without overflow for any finite `z` [N5].
+/// `σ(z) = 1 / (1 + e^(−z))`, computed without overflow for any finite `z` \[N5\].
 ///
 /// With `e = e^(−|z|)`, which is in `(0, 1]` and so never overflows,
 ///
