@@ -733,3 +733,56 @@ fn the_optimizer_given_to_fit_is_the_one_that_steps() {
         .unwrap();
     assert_eq!(adam.steps(), 30);
 }
+
+// ----- Why not start from zeros -----------------------------------------------------------
+
+/// A 3 → 4 → 1 network with tanh hidden units, every weight of a layer equal to `w`.
+fn symmetric_network(w: f64) -> (Dense<f64, 3, 4, Tanh>, Dense<f64, 4, 1, Identity>) {
+    (
+        Dense::new(Matrix::filled(w), Matrix::zeros()),
+        Dense::new(Matrix::filled(w), Matrix::zeros()),
+    )
+}
+
+#[test]
+fn units_that_start_equal_stay_equal_so_equal_initial_weights_cannot_learn_features() {
+    // Symmetry: equal weights give equal z, equal δ and equal updates to every hidden unit,
+    // so after training the four rows of W[1] are still one row repeated.
+    let data = synthetic(40, 5);
+    let mut net = symmetric_network(0.3);
+    let mut sgd = Sgd::new(0.1).unwrap();
+    Trainer::<8>::mini_batch(20)
+        .quiet()
+        .fit(&mut net, &SigmoidCrossEntropy, &mut sgd, &data, None)
+        .unwrap();
+    let w1 = net.0.weights;
+    assert!(
+        max_diff(&net, &symmetric_network(0.3)) > 1e-3,
+        "the network did train"
+    );
+    for i in 1..4 {
+        assert_eq!(w1.row(i), w1.row(0), "hidden unit {i} differs from unit 0");
+    }
+    assert!(net.1.weights.iter().all(|v| *v == net.1.weights[(0, 0)]));
+}
+
+#[test]
+fn all_zero_initial_weights_never_move_so_only_the_output_bias_learns() {
+    // With zeros, a[1] = tanh(0) = 0, so dW[2] = δ[2] a[1]ᵀ = 0, and δ[1] = W[2]ᵀ δ[2] = 0,
+    // so dW[1] = 0 and db[1] = 0: every weight stays at zero for ever, and the network
+    // can only learn the class prior through b[2].
+    let data = synthetic(40, 6);
+    let mut net = symmetric_network(0.0);
+    let mut sgd = Sgd::new(0.1).unwrap();
+    Trainer::<8>::mini_batch(20)
+        .quiet()
+        .fit(&mut net, &SigmoidCrossEntropy, &mut sgd, &data, None)
+        .unwrap();
+    assert_eq!(net.0.weights, Matrix::zeros());
+    assert_eq!(net.0.bias, Matrix::zeros());
+    assert_eq!(net.1.weights, Matrix::zeros());
+    assert!(
+        net.1.bias[(0, 0)] != 0.0,
+        "the output bias learns the class prior"
+    );
+}
