@@ -531,8 +531,8 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
     #[inline]
     pub fn sum(&self) -> T {
         let mut s = T::ZERO;
-        for v in self.iter() {
-            s += *v;
+        for row in self.data.iter() {
+            s += kernels::sum(row);
         }
         s
     }
@@ -541,13 +541,9 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
     /// columns are examples this is `db = Σ_columns δ` before the `1/m` \[S5\].
     #[inline]
     pub fn row_sums(&self) -> Vector<T, R> {
-        Matrix::from_fn(|i, _| {
-            let mut s = T::ZERO;
-            for v in self.data[i].iter() {
-                s += *v;
-            }
-            s
-        })
+        // Eight partial sums per row (see `kernels::sum`): a long row is not one chain
+        // of dependent additions.
+        Matrix::from_fn(|i, _| kernels::sum(&self.data[i]))
     }
 
     /// The sum of each column, `Σ_rows A`: a `1 × C` row.

@@ -445,10 +445,25 @@ fn dot_tile<
 /// is one or two vector multiply-adds per step instead of a chain of 8 dependent adds.
 #[inline(always)]
 pub(crate) fn dot<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K]) -> T {
+    sum_of_terms(a, b, |x, y| x * y)
+}
+
+/// `Σₖ a[k]`, with the partial sums and the reduction of [`dot`]; `row_sums` (the
+/// `Σ_columns δ` of `db` [S5]) and `sum` use it, so that a long row is not one chain of
+/// dependent additions.
+#[inline(always)]
+pub(crate) fn sum<T: Scalar, const K: usize>(a: &[T; K]) -> T {
+    sum_of_terms(a, a, |x, _| x)
+}
+
+/// `Σₖ term(a[k], b[k])` in the order of [`dot`]: below 8 entries one serial sum, else
+/// 8 partial sums (entry `k` to sum `k mod 8`) added by [`reduce`].
+#[inline(always)]
+fn sum_of_terms<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K], term: impl Fn(T, T) -> T) -> T {
     if K < DOT_LANES {
         let mut s = T::ZERO;
         for (x, y) in a.iter().zip(b.iter()) {
-            s += *x * *y;
+            s += term(*x, *y);
         }
         return s;
     }
@@ -460,11 +475,11 @@ pub(crate) fn dot<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K]) -> T {
         .zip(b_chunks.chunks_exact(DOT_LANES))
     {
         for ((s, x), y) in acc.iter_mut().zip(a8).zip(b8) {
-            *s += *x * *y;
+            *s += term(*x, *y);
         }
     }
     for ((s, x), y) in acc.iter_mut().zip(a_rest).zip(b_rest) {
-        *s += *x * *y;
+        *s += term(*x, *y);
     }
     reduce(acc)
 }
