@@ -92,12 +92,11 @@ fn seed_network_benches<T: Scalar>(c: &mut Criterion, suffix: &str) {
         b.iter(|| network::forward(black_box(&start), black_box(&x)))
     });
 
-    let mut cache = Default::default();
     let mut grads = SeedNetwork::<T>::default();
     bench(c, &format!("seed_backward{suffix}"), "backprop", |b| {
         use backprop::Layer;
         b.iter(|| {
-            let output = start.forward(black_box(&x), &mut cache);
+            let (output, cache) = start.forward(black_box(&x));
             let y = Matrix::filled(T::ONE);
             let d_output = backprop::Loss::gradient(&loss, &output, &y);
             start.backward_params(&cache, &d_output, &mut grads);

@@ -32,13 +32,13 @@ pub trait Layer<T: Scalar, const M: usize>: Parameters<T> {
     /// The output batch, `Matrix<T, O, M>` for a dense layer.
     type Output;
     /// What `forward` records for `backward` (inputs and pre-activations).
-    type Cache: Default;
+    type Cache;
 
     /// The forward pass without a cache: for predictions.
     fn predict(&self, input: &Self::Input) -> Self::Output;
 
-    /// The forward pass, recording in `cache` what the backward pass needs.
-    fn forward(&self, input: &Self::Input, cache: &mut Self::Cache) -> Self::Output;
+    /// The forward pass: the output, and a cache of what the backward pass needs.
+    fn forward(&self, input: &Self::Input) -> (Self::Output, Self::Cache);
 
     /// The backward pass: given the cache of a forward pass and `∂J/∂output`, writes
     /// `∂J/∂θ` for every parameter into `grads` (overwriting it) and returns
@@ -247,11 +247,11 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
     }
 
     #[inline(always)]
-    fn forward(&self, input: &Matrix<T, I, M>, cache: &mut Self::Cache) -> Matrix<T, O, M> {
+    fn forward(&self, input: &Matrix<T, I, M>) -> (Matrix<T, O, M>, Self::Cache) {
         let g = self.activation;
-        cache.input = *input;
-        cache.z = self.pre_activation(input); // z = W a_prev + b        [N1, S5]
-        cache.z.map(|z| g.value(z)) //           a = g(z)                [N1, N5]
+        let z = self.pre_activation(input); // z = W a_prev + b   [N1, S5]
+        let a = z.map(|z| g.value(z)); //       a = g(z)           [N1, N5]
+        (a, DenseCache { input: *input, z })
     }
 
     /// Backward pass of `z = W a_prev + b`, `a = g(z)`, given `∂J/∂a` \[S4\]:
@@ -295,12 +295,14 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
 // A stack of layers is a tuple. One macro writes the impls for 2 to 6 layers: forward
 // runs the layers in order, backward in reverse, and the parameter blocks are the layers'
 // blocks in order. The arguments list the tuple's indices forwards, backwards without
-// the first, and the pairs of adjacent layers whose sizes must agree.
+// the first, and the pairs of adjacent layers whose sizes must agree; `c0`, `c1`, … name
+// the layers' caches while forward collects them.
 macro_rules! layer_tuple {
     (
         layers: [$($L:ident . $i:tt),+],
         links: [$($Prev:ident => $Next:ident),+],
-        first: $First:ident . $f:tt,
+        first: $First:ident . $f:tt $cf:ident,
+        rest: [$($r_fwd:tt $c:ident),+],
         last: $Last:ident . $l:tt,
         reverse_middle: [$($r:tt),*]
     ) => {
@@ -343,9 +345,10 @@ macro_rules! layer_tuple {
             }
 
             #[inline(always)]
-            fn forward(&self, input: &Self::Input, cache: &mut Self::Cache) -> Self::Output {
-                let x = self.$f.forward(input, &mut cache.$f);
-                layer_tuple!(@forward self, cache, x, $($i),+)
+            fn forward(&self, input: &Self::Input) -> (Self::Output, Self::Cache) {
+                let (x, $cf) = self.$f.forward(input);
+                $(let (x, $c) = self.$r_fwd.forward(&x);)*
+                (x, ($cf, $($c,)*))
             }
 
             #[inline(always)]
@@ -368,21 +371,17 @@ macro_rules! layer_tuple {
         $(let $x = $s.$i.predict(&$x);)+
         $x
     }};
-    (@forward $s:ident, $c:ident, $x:ident, $first:tt $(, $i:tt)+) => {{
-        $(let $x = $s.$i.forward(&$x, &mut $c.$i);)+
-        $x
-    }};
 }
 
 layer_tuple!(layers: [L0.0, L1.1], links: [L0 => L1],
-    first: L0.0, last: L1.1, reverse_middle: []);
+    first: L0.0 c0, rest: [1 c1], last: L1.1, reverse_middle: []);
 layer_tuple!(layers: [L0.0, L1.1, L2.2], links: [L0 => L1, L1 => L2],
-    first: L0.0, last: L2.2, reverse_middle: [1]);
+    first: L0.0 c0, rest: [1 c1, 2 c2], last: L2.2, reverse_middle: [1]);
 layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3], links: [L0 => L1, L1 => L2, L2 => L3],
-    first: L0.0, last: L3.3, reverse_middle: [2, 1]);
+    first: L0.0 c0, rest: [1 c1, 2 c2, 3 c3], last: L3.3, reverse_middle: [2, 1]);
 layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3, L4.4],
     links: [L0 => L1, L1 => L2, L2 => L3, L3 => L4],
-    first: L0.0, last: L4.4, reverse_middle: [3, 2, 1]);
+    first: L0.0 c0, rest: [1 c1, 2 c2, 3 c3, 4 c4], last: L4.4, reverse_middle: [3, 2, 1]);
 layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3, L4.4, L5.5],
     links: [L0 => L1, L1 => L2, L2 => L3, L3 => L4, L4 => L5],
-    first: L0.0, last: L5.5, reverse_middle: [4, 3, 2, 1]);
+    first: L0.0 c0, rest: [1 c1, 2 c2, 3 c3, 4 c4, 5 c5], last: L5.5, reverse_middle: [4, 3, 2, 1]);

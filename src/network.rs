@@ -124,8 +124,7 @@ pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let mut cache = N::Cache::default();
-    let output = net.forward(x, &mut cache);
+    let (output, cache) = net.forward(x);
     let grad_output = loss.gradient(&output, y);
     net.backward_params(&cache, &grad_output, grads);
 }
@@ -143,8 +142,7 @@ where
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let mut cache = N::Cache::default();
-    let output = net.forward(x, &mut cache);
+    let (output, cache) = net.forward(x);
     let grad_output = loss.gradient(&output, y);
     net.backward_params(&cache, &grad_output, grads);
     loss.cost(&output, y)

@@ -98,9 +98,7 @@ struct Seed {
 fn seed() -> Seed {
     let net = seed_network();
     let (x, y) = seed_example();
-    let mut cache = Default::default();
-    let z3 = net.forward(&x, &mut cache);
-    let (c1, c2, c3) = cache;
+    let (z3, (c1, c2, c3)) = net.forward(&x);
     let mut grads = SeedNetwork::default();
     network::gradients(&net, &SigmoidCrossEntropy, &x, &y, &mut grads);
     let s = Seed {
@@ -1007,8 +1005,7 @@ fn s4_any_dense_layer_delta_is_da_hadamard_g_prime_dw_is_delta_a_prev_t_da_prev_
     );
     let a_prev = Matrix::from_column([0.7, -1.2, 0.4]);
     let upstream = Matrix::from_column([0.5, -1.0, 0.25, 2.0, -0.75]);
-    let mut cache = Default::default();
-    layer.forward(&a_prev, &mut cache);
+    let (_, cache) = layer.forward(&a_prev);
     let mut grads = Dense::default();
     let da_prev = layer.backward(&cache, &upstream, &mut grads);
     // The summary by plain loops.
@@ -1049,9 +1046,7 @@ fn s5_batch_gradients_are_one_over_m_dz_at_and_the_mean_of_per_example_gradients
     let s = seed();
     let x = batch_x();
     let y = Matrix::from_rows([[0.0, 1.0, 1.0, 0.0]]);
-    let mut cache = Default::default();
-    let z3 = s.net.forward(&x, &mut cache);
-    let (c1, c2, c3) = cache;
+    let (z3, (c1, c2, c3)) = s.net.forward(&x);
     assert!(
         fd::min_abs(&c1.z) > KINK_MARGIN && fd::min_abs(&c2.z) > KINK_MARGIN,
         "kink"

@@ -20,9 +20,7 @@ mod fd;
 #[path = "common/strategies.rs"]
 mod strategies;
 
-use backprop::{
-    Activation, Dense, DenseCache, Identity, Layer, LeakyRelu, Matrix, Relu, Sigmoid, Tanh,
-};
+use backprop::{Activation, Dense, Identity, Layer, LeakyRelu, Matrix, Relu, Sigmoid, Tanh};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use strategies::matrix_in;
@@ -110,8 +108,7 @@ fn check_dense<const I: usize, const O: usize, const M: usize, A: Activation<f64
     if matches!(A::NAME, "relu" | "leaky_relu") {
         prop_assume!(fd::min_abs(&z) > KINK_MARGIN);
     }
-    let mut cache = DenseCache::default();
-    let output = layer.forward(&x, &mut cache);
+    let (output, cache) = layer.forward(&x);
     prop_assert_eq!(output, Layer::<f64, M>::predict(&layer, &x));
     prop_assert_eq!(cache.input, x);
     prop_assert_eq!(cache.z, z);
@@ -206,14 +203,12 @@ proptest! {
         x in matrix_in::<7, 4>(X), u in matrix_in::<2, 4>(W),
     ) {
         let layer = Dense::<f64, 7, 2, Sigmoid>::new(w, b);
-        let mut cache = DenseCache::default();
-        layer.forward(&x, &mut cache);
+        let (_, cache) = layer.forward(&x);
         let mut grads = Dense::default();
         let grad_input = layer.backward(&cache, &u, &mut grads);
         let mut sum = Dense::<f64, 7, 2, Sigmoid>::default();
         for j in 0..4 {
-            let mut c = DenseCache::default();
-            layer.forward(&x.column(j), &mut c);
+            let (_, c) = layer.forward(&x.column(j));
             let mut g = Dense::default();
             let gi = layer.backward(&c, &u.column(j), &mut g);
             sum.weights += g.weights;

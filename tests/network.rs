@@ -68,8 +68,7 @@ fn labels<const N: usize, const M: usize>() -> impl Strategy<Value = Matrix<f64,
 
 /// The smallest `|z|` over the seed network's two ReLU layers, for a batch.
 fn seed_kink_distance<const M: usize>(net: &SeedNetwork<f64>, x: &Matrix<f64, 3, M>) -> f64 {
-    let mut cache = <SeedNetwork<f64> as Layer<f64, M>>::Cache::default();
-    net.forward(x, &mut cache);
+    let (_, cache) = Layer::<f64, M>::forward(net, x);
     fd::min_abs(&cache.0.z).min(fd::min_abs(&cache.1.z))
 }
 
@@ -234,8 +233,7 @@ proptest! {
     fn four_layer_network_passes_the_gradient_check(
         net in four_layer_networks(), x in matrix_in::<4, 2>(-2.0..2.0), y in labels::<1, 2>(),
     ) {
-        let mut cache = <FourLayers as Layer<f64, 2>>::Cache::default();
-        net.forward(&x, &mut cache);
+        let (_, cache) = net.forward(&x);
         prop_assume!(fd::min_abs(&cache.0.z).min(fd::min_abs(&cache.1.z)) > KINK_MARGIN);
         let report = gradcheck::check(&net, &CrossEntropy, &x, &y, EPSILON);
         prop_assert!(report.passes(TOLERANCE), "{}", report);
@@ -249,8 +247,7 @@ proptest! {
         net in four_layer_networks(), x in matrix_in::<4, 2>(-2.0..2.0), y in labels::<1, 2>(),
     ) {
         // ∂J/∂X through all four layers [S4: ∂J/∂a[l−1] = W[l]ᵀ δ[l], applied four times].
-        let mut cache = <FourLayers as Layer<f64, 2>>::Cache::default();
-        let output = net.forward(&x, &mut cache);
+        let (output, cache) = net.forward(&x);
         prop_assume!(fd::min_abs(&cache.0.z).min(fd::min_abs(&cache.1.z)) > KINK_MARGIN);
         let mut grads = FourLayers::default();
         let dx = net.backward(&cache, &CrossEntropy.gradient(&output, &y), &mut grads);

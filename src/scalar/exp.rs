@@ -23,13 +23,10 @@
 //! the compiler rounds them to the nearest representable value, as their authors intended.
 #![allow(clippy::excessive_precision)]
 
-/// `round(v)` to the nearest integer (ties to even) for `|v| < 2⁵¹`, without a call:
-/// adding and subtracting `1.5 · 2⁵²` leaves no fraction bits.
-#[inline(always)]
-fn round_f64(v: f64) -> f64 {
-    const SHIFT: f64 = 6_755_399_441_055_744.0; // 1.5 · 2⁵²
-    (v + SHIFT) - SHIFT
-}
+/// `1.5 · 2⁵²`: adding it to `v` (`|v| < 2⁵¹`) rounds `v` to an integer (ties to even),
+/// which then sits in the low bits of the sum, and subtracting it again gives that
+/// integer as a float.
+const SHIFT_F64: f64 = 6_755_399_441_055_744.0;
 
 /// `2ᵏ` for `−1022 ≤ k ≤ 1023`, built from its bits.
 #[inline(always)]
@@ -53,7 +50,11 @@ pub fn exp_f64(x: f64) -> f64 {
 
     // Clamp so that the arithmetic below stays in range; the ends are fixed at the end.
     let xc = x.clamp(UNDERFLOW, OVERFLOW);
-    let k = round_f64(xc * INV_LN2);
+    // k = round(x / ln 2): adding 1.5 · 2⁵² leaves k in the low bits of `shifted`, so k is
+    // read from the bits, with no float-to-integer conversion to stop vectorisation.
+    let shifted = xc * INV_LN2 + SHIFT_F64;
+    let k = shifted - SHIFT_F64;
+    let k_int = shifted.to_bits() as i64 - SHIFT_F64.to_bits() as i64;
     let hi = xc - k * LN2_HI; // exact: LN2_HI has 32 trailing zero bits
     let lo = k * LN2_LO;
     let r = hi - lo;
@@ -61,9 +62,8 @@ pub fn exp_f64(x: f64) -> f64 {
     let c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
     let y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi); // eʳ
     // 2ᵏ in two halves, each a normal number, so that k from −1075 to 1024 works.
-    let k = k as i64;
-    let k1 = k / 2;
-    let result = y * pow2_f64(k1) * pow2_f64(k - k1);
+    let k1 = k_int >> 1;
+    let result = y * pow2_f64(k1) * pow2_f64(k_int - k1);
     if x > OVERFLOW {
         f64::INFINITY
     } else if x < UNDERFLOW {
@@ -73,12 +73,8 @@ pub fn exp_f64(x: f64) -> f64 {
     }
 }
 
-/// `round(v)` to the nearest integer for `|v| < 2²²`, without a call (see [`round_f64`]).
-#[inline(always)]
-fn round_f32(v: f32) -> f32 {
-    const SHIFT: f32 = 12_582_912.0; // 1.5 · 2²³
-    (v + SHIFT) - SHIFT
-}
+/// `1.5 · 2²³`, the same rounding trick as [`SHIFT_F64`] for `f32` (`|v| < 2²²`).
+const SHIFT_F32: f32 = 12_582_912.0;
 
 /// `2ᵏ` for `−126 ≤ k ≤ 127`, built from its bits.
 #[inline(always)]
@@ -96,7 +92,9 @@ pub fn exp_f32(x: f32) -> f32 {
     const UNDERFLOW: f32 = -103.972_08; // ln(smallest subnormal / 2)
 
     let xc = x.clamp(UNDERFLOW, OVERFLOW);
-    let k = round_f32(xc * LOG2E);
+    let shifted = xc * LOG2E + SHIFT_F32; // k = round(x / ln 2), read from the bits too
+    let k = shifted - SHIFT_F32;
+    let k_int = shifted.to_bits() as i32 - SHIFT_F32.to_bits() as i32;
     let r = (xc - k * LN2_HI) - k * LN2_LO;
     // eʳ ≈ 1 + r + r² (c₀ + c₁ r + c₂ r² + c₃ r³ + c₄ r⁴ + c₅ r⁵), Cephes' coefficients,
     // evaluated in Estrin's scheme (pairs, then pairs of pairs) rather than Horner's:
@@ -117,9 +115,8 @@ pub fn exp_f32(x: f32) -> f32 {
     let p45 = C[4] + C[5] * r;
     let p = p01 + t * p23 + t2 * p45;
     let y = p * t + r + 1.0; // eʳ
-    let k = k as i32;
-    let k1 = k / 2;
-    let result = y * pow2_f32(k1) * pow2_f32(k - k1);
+    let k1 = k_int >> 1;
+    let result = y * pow2_f32(k1) * pow2_f32(k_int - k1);
     if x > OVERFLOW {
         f32::INFINITY
     } else if x < UNDERFLOW {
