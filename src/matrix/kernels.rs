@@ -89,9 +89,44 @@ pub(crate) fn matmul<T: Scalar, const R: usize, const K: usize, const C: usize>(
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
+    if short_and_wide::<T, K, C>() {
+        // Row by row: out[i] = Σₖ A[i][k] · B[k], the whole row of B at a time.
+        for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
+            axpy_rows(out_row, b, |k| a_row[k]);
+        }
+        return;
+    }
     // The `MR` entries of A that tile row `i0` needs at step `k`: A[i0 + r][k].
     let a_at = |i0: usize, k: usize, r: usize| a[i0 + r][k];
     by_lanes::<T, R, K, C>(&a_at, b, out);
+}
+
+/// `true` for products with a short inner dimension and long rows (`K ≤ 8`, `C` at least
+/// 16 vectors): a layer's forward pass over a batch, `W A` with `K` inputs and `C = m`
+/// examples, and backward's `Wᵀ δ`. There the plain i-k-j loop, which streams whole rows
+/// of `B` and of the output through memory, measured 3–4× faster than register tiles
+/// with SSE2 (4×3 · 3×64: 42 ns against 151 ns): with so few steps of `k` a tile's
+/// accumulators are set up and written back for very little work.
+#[inline(always)]
+const fn short_and_wide<T, const K: usize, const C: usize>() -> bool {
+    K <= 8 && C * size_of::<T>() >= 16 * VECTOR_BYTES
+}
+
+/// `out_row = Σₖ a(k) · B[k]`, each step a whole row of `B` (one vector operation per
+/// register-width of the row, no dependency between the row's entries).
+#[inline(always)]
+fn axpy_rows<T: Scalar, const K: usize, const C: usize>(
+    out_row: &mut [T; C],
+    b: &[[T; C]; K],
+    a: impl Fn(usize) -> T,
+) {
+    *out_row = [T::ZERO; C];
+    for (k, b_row) in b.iter().enumerate() {
+        let a_k = a(k);
+        for (o, b_kj) in out_row.iter_mut().zip(b_row.iter()) {
+            *o += a_k * *b_kj;
+        }
+    }
 }
 
 /// `out = Aᵀ B` for `A` (K × R), `B` (K × C), without forming `Aᵀ`:
@@ -105,6 +140,12 @@ pub(crate) fn tr_matmul<T: Scalar, const R: usize, const K: usize, const C: usiz
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
+    if short_and_wide::<T, K, C>() {
+        for (i, out_row) in out.iter_mut().enumerate() {
+            axpy_rows(out_row, b, |k| a[k][i]);
+        }
+        return;
+    }
     let a_at = |i0: usize, k: usize, r: usize| a[k][i0 + r];
     by_lanes::<T, R, K, C>(&a_at, b, out);
 }

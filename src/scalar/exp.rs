@@ -79,7 +79,7 @@ const SHIFT_F32: f32 = 12_582_912.0;
 /// `2ᵏ` for `−126 ≤ k ≤ 127`, built from its bits.
 #[inline(always)]
 fn pow2_f32(k: i32) -> f32 {
-    f32::from_bits(((k + 127) as u32) << 23)
+    f32::from_bits((k.wrapping_add(127) as u32) << 23)
 }
 
 /// `eˣ` in `f32`, error about 1 ulp for normal results.
@@ -91,11 +91,13 @@ pub fn exp_f32(x: f32) -> f32 {
     const OVERFLOW: f32 = 88.722_84; // ln(f32::MAX)
     const UNDERFLOW: f32 = -103.972_08; // ln(smallest subnormal / 2)
 
-    let xc = x.clamp(UNDERFLOW, OVERFLOW);
-    let shifted = xc * LOG2E + SHIFT_F32; // k = round(x / ln 2), read from the bits too
+    // No clamp on the way in (it would lengthen the chain a per-example step waits for):
+    // outside [UNDERFLOW, OVERFLOW] the arithmetic below gives garbage, which the selects
+    // at the end replace, so its integer part wraps instead of checking for overflow.
+    let shifted = x * LOG2E + SHIFT_F32; // k = round(x / ln 2), read from the bits too
     let k = shifted - SHIFT_F32;
-    let k_int = shifted.to_bits() as i32 - SHIFT_F32.to_bits() as i32;
-    let r = (xc - k * LN2_HI) - k * LN2_LO;
+    let k_int = (shifted.to_bits() as i32).wrapping_sub(SHIFT_F32.to_bits() as i32);
+    let r = (x - k * LN2_HI) - k * LN2_LO;
     // eʳ ≈ 1 + r + r² (c₀ + c₁ r + c₂ r² + c₃ r³ + c₄ r⁴ + c₅ r⁵), Cephes' coefficients,
     // evaluated in Estrin's scheme (pairs, then pairs of pairs) rather than Horner's:
     // the same polynomial with a dependency chain of 3 multiply-adds instead of 6, which
@@ -114,9 +116,13 @@ pub fn exp_f32(x: f32) -> f32 {
     let p23 = C[2] + C[3] * r;
     let p45 = C[4] + C[5] * r;
     let p = p01 + t * p23 + t2 * p45;
-    let y = p * t + r + 1.0; // eʳ
+    // eˣ = 2ᵏ (1 + r + t p), with 2ᵏ = q · 2^(k − k/2) in two normal halves. Multiplying
+    // by the power of two q is exact, so q (1 + r + t p) is summed as q + q r + (q t) p,
+    // bit for bit the same, with q r and q t ready before p is.
     let k1 = k_int >> 1;
-    let result = y * pow2_f32(k1) * pow2_f32(k_int - k1);
+    let q = pow2_f32(k1);
+    let y_q = (q * t) * p + q * r + q; // q eʳ
+    let result = y_q * pow2_f32(k_int.wrapping_sub(k1));
     if x > OVERFLOW {
         f32::INFINITY
     } else if x < UNDERFLOW {
