@@ -124,9 +124,7 @@ pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let (output, cache) = net.forward(x);
-    let grad_output = loss.gradient(&output, y);
-    net.backward_params(&cache, &grad_output, grads);
+    backpropagate(net, loss, x, y, grads);
 }
 
 /// Like [`gradients`], and also returns the cost `J` of the batch \[C6\].
@@ -142,8 +140,26 @@ where
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let (output, cache) = net.forward(x);
-    let grad_output = loss.gradient(&output, y);
-    net.backward_params(&cache, &grad_output, grads);
+    let output = backpropagate(net, loss, x, y, grads);
     loss.cost(&output, y)
+}
+
+/// Forward, `∂J/∂output` from the loss, backward into `grads`; returns the output.
+#[inline(always)]
+fn backpropagate<T, N, L, const I: usize, const O: usize, const M: usize>(
+    net: &N,
+    loss: &L,
+    x: &Matrix<T, I, M>,
+    y: &Matrix<T, O, M>,
+    grads: &mut N,
+) -> Matrix<T, O, M>
+where
+    T: Scalar,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
+    L: Loss<T>,
+{
+    let (output, cache) = net.forward(x); //          a[L] and the caches    [N1–N3, S5]
+    let grad_output = loss.gradient(&output, y); //   ∂J/∂a[L]               [L3.6, C6]
+    net.backward_params(&cache, &grad_output, grads); // every δ, dW, db     [S1–S4]
+    output
 }

@@ -167,9 +167,6 @@ impl<const M: usize> Trainer<M> {
         L: Loss<T>,
         P: Optimizer<T, N>,
     {
-        if M == 0 {
-            return Err(Error::invalid("the batch size M must be at least 1"));
-        }
         if self.epochs == 0 {
             return Err(Error::invalid("the number of epochs must be at least 1"));
         }
