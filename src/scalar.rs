@@ -5,6 +5,7 @@
 //! for precision with the same code.
 
 pub mod exp;
+pub mod ln;
 
 use core::fmt::{Debug, Display, LowerExp};
 use core::iter::Sum;
@@ -64,9 +65,10 @@ pub trait Scalar:
     /// `eˣ`, computed by this crate's own inlinable [`exp`] (within about
     /// 1 ulp of the standard library's).
     fn exp(self) -> Self;
-    /// The natural logarithm `log x` (the seed's `log` \[C2\]).
+    /// The natural logarithm `log x` (the seed's `log` \[C2\]), computed by this crate's
+    /// own inlinable [`ln`] (within about 1 ulp of the standard library's).
     fn ln(self) -> Self;
-    /// `ln(1 + x)`, accurate for small `x`.
+    /// `ln(1 + x)`, accurate for small `x` (see [`ln`]).
     fn ln_1p(self) -> Self;
     /// The square root.
     fn sqrt(self) -> Self;
@@ -89,9 +91,9 @@ pub trait Scalar:
 }
 
 // The one macro of this file: the f32 and f64 impls differ only in the type's name
-// and which hand-written `exp` they use.
+// and which hand-written `exp` and `ln` they use.
 macro_rules! impl_scalar {
-    ($t:ident, $exp:path) => {
+    ($t:ident, $exp:path, $ln:path) => {
         impl Scalar for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -120,11 +122,19 @@ macro_rules! impl_scalar {
             }
             #[inline(always)]
             fn ln(self) -> Self {
-                $t::ln(self)
+                $ln(self)
             }
             #[inline(always)]
             fn ln_1p(self) -> Self {
-                $t::ln_1p(self)
+                // u = 1 + x rounded; ((u − 1) − x) / u corrects for that rounding.
+                let u = 1.0 + self;
+                if u == 1.0 {
+                    self // |x| below half an ulp of 1: ln(1 + x) = x to working precision
+                } else if u == 0.0 || u == $t::INFINITY {
+                    $ln(u) // −∞ at x = −1, +∞ at x = +∞
+                } else {
+                    $ln(u) - ((u - 1.0) - self) / u
+                }
             }
             #[inline(always)]
             fn sqrt(self) -> Self {
@@ -166,5 +176,5 @@ macro_rules! impl_scalar {
     };
 }
 
-impl_scalar!(f32, exp::exp_f32);
-impl_scalar!(f64, exp::exp_f64);
+impl_scalar!(f32, exp::exp_f32, ln::ln_f32);
+impl_scalar!(f64, exp::exp_f64, ln::ln_f64);
