@@ -157,26 +157,31 @@ fn seed(c: &mut Criterion) {
     seed_network_benches::<f64>(c, "_f64");
 }
 
-/// One epoch of the breast_cancer example's 30 → 16 → 8 → 1 network on its 455 examples.
-fn breast_cancer_epoch(c: &mut Criterion) {
-    type Net = (
-        Dense<f32, 30, 16, Relu>,
-        Dense<f32, 16, 8, Relu>,
-        Dense<f32, 8, 1, Identity>,
-    );
-    let mut rng = Rng::new(5);
-    let features: Vec<f32> = (0..455 * 30).map(|_| rng.normal::<f32>()).collect();
-    let labels: Vec<f32> = (0..455).map(|i| (i % 2) as f32).collect();
+/// The `breast_cancer` example's network: 30 → 16 → 8 → 1, ReLU, ReLU, logit.
+type BreastCancerNet = (
+    Dense<f32, 30, 16, Relu>,
+    Dense<f32, 16, 8, Relu>,
+    Dense<f32, 8, 1, Identity>,
+);
+
+/// Measures one epoch (mini-batches of 16, SGD) of a fresh `BreastCancerNet` over `n`
+/// synthetic examples of 30 standard-normal features, as `group/id`.
+fn bench_epoch(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: &str,
+    n: usize,
+) {
+    let mut rng = Rng::new(n as u64);
+    let features: Vec<f32> = (0..n * 30).map(|_| rng.normal::<f32>()).collect();
+    let labels: Vec<f32> = (0..n).map(|i| (i % 2) as f32).collect();
     let data = Dataset::from_parts(features, labels, 30).expect("valid data");
-    let mut net: Net = (
-        Dense::init(&mut rng),
-        Dense::init(&mut rng),
-        Dense::init(&mut rng),
-    );
+    let mut net = BreastCancerNet::default();
+    backprop::Parameters::initialize(&mut net, &mut rng);
     let mut sgd = Sgd::new(0.001f32).expect("valid learning rate");
-    let order: Vec<usize> = (0..455).collect();
+    let order: Vec<usize> = (0..n).collect();
     let trainer = Trainer::<16>::mini_batch(1);
-    bench(c, "breast_cancer_epoch", "backprop", |b| {
+    group.throughput(criterion::Throughput::Elements(n as u64));
+    group.bench_function(id, |b| {
         b.iter(|| {
             trainer
                 .epoch(
@@ -191,39 +196,20 @@ fn breast_cancer_epoch(c: &mut Criterion) {
     });
 }
 
-/// How an epoch's time grows with the data set: the breast_cancer network, mini-batches
-/// of 16, on 10, 100, 1 000 and 10 000 synthetic examples (ids `epoch_scaling/N`).
+/// One epoch of the breast_cancer example's network on as many examples as its data set
+/// has, 455.
+fn breast_cancer_epoch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("breast_cancer_epoch");
+    bench_epoch(&mut group, "backprop", 455);
+    group.finish();
+}
+
+/// How an epoch's time grows with the data set: the breast_cancer network on 10, 100,
+/// 1 000 and 10 000 examples (ids `epoch_scaling/N`).
 fn epoch_scaling(c: &mut Criterion) {
-    type Net = (
-        Dense<f32, 30, 16, Relu>,
-        Dense<f32, 16, 8, Relu>,
-        Dense<f32, 8, 1, Identity>,
-    );
     let mut group = c.benchmark_group("epoch_scaling");
     for n in [10usize, 100, 1_000, 10_000] {
-        let mut rng = Rng::new(n as u64);
-        let features: Vec<f32> = (0..n * 30).map(|_| rng.normal::<f32>()).collect();
-        let labels: Vec<f32> = (0..n).map(|i| (i % 2) as f32).collect();
-        let data = Dataset::from_parts(features, labels, 30).expect("valid data");
-        let mut net: Net = Default::default();
-        backprop::Parameters::initialize(&mut net, &mut rng);
-        let mut sgd = Sgd::new(0.001f32).expect("valid learning rate");
-        let order: Vec<usize> = (0..n).collect();
-        let trainer = Trainer::<16>::mini_batch(1);
-        group.throughput(criterion::Throughput::Elements(n as u64));
-        group.bench_function(n.to_string(), |b| {
-            b.iter(|| {
-                trainer
-                    .epoch(
-                        &mut net,
-                        &SigmoidCrossEntropy,
-                        &mut sgd,
-                        black_box(&data),
-                        &order,
-                    )
-                    .expect("an epoch of valid data")
-            })
-        });
+        bench_epoch(&mut group, &n.to_string(), n);
     }
     group.finish();
 }
