@@ -497,13 +497,18 @@ pub(crate) fn sum<T: Scalar, const K: usize>(a: &[T; K]) -> T {
     sum_of_terms(a, a, |x, _| x)
 }
 
-/// `Σₖ term(a[k], b[k])` in the order of [`dot`]: below 8 entries one serial sum, else
-/// 8 partial sums (entry `k` to sum `k mod 8`) added by [`reduce`].
+/// `Σₖ term(a[k], b[k])` in the order of [`dot`]: below 8 entries one serial sum from the
+/// first term, else 8 partial sums (entry `k` to sum `k mod 8`) added by [`reduce`].
 #[inline(always)]
 fn sum_of_terms<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K], term: impl Fn(T, T) -> T) -> T {
     if K < DOT_LANES {
-        let mut s = T::ZERO;
-        for (x, y) in a.iter().zip(b.iter()) {
+        // Start from the first term, not from `0 +` it: the same sum (but for the sign
+        // of a zero), one addition shorter, which a one-example backward pass waits for.
+        let (Some((a0, a_rest)), Some((b0, b_rest))) = (a.split_first(), b.split_first()) else {
+            return T::ZERO;
+        };
+        let mut s = term(*a0, *b0);
+        for (x, y) in a_rest.iter().zip(b_rest.iter()) {
             s += term(*x, *y);
         }
         return s;
