@@ -1,6 +1,6 @@
 //! Proves that training a fixed-size network touches no heap: one per-example SGD step
 //! and one mini-batch step of the seed network (forward, backward, update) make zero
-//! allocations, in `f32` and `f64`.
+//! allocations, in `f32` and `f64`, and so do momentum's and Adam's steps once built.
 //!
 //! A counting global allocator wraps the system one and counts, per thread, the
 //! allocations made while a measurement is running on that thread (the test harness's
@@ -125,4 +125,25 @@ fn one_minibatch_step_of_the_seed_network_allocates_nothing_f32() {
 #[test]
 fn one_minibatch_step_of_the_seed_network_allocates_nothing_f64() {
     minibatch_step_allocates_nothing::<f64>();
+}
+
+#[test]
+fn momentum_and_adam_steps_allocate_nothing_once_built() {
+    // Their state is allocated once, when the optimizer is built; a step only updates it.
+    use backprop::optim::{Adam, Momentum};
+    let mut rng = Rng::new(3);
+    let mut net: SeedNetwork<f32> = network::seed_network(&mut rng);
+    let mut grads = SeedNetwork::<f32>::default();
+    let mut momentum = Momentum::new(0.01f32, 0.9).expect("valid constants");
+    let mut adam = Adam::new(0.001f32).expect("a valid learning rate");
+    let x = Matrix::from_column([1.0f32, -0.5, 2.0]);
+    let y = Matrix::from_column([1.0f32]);
+    let n = allocations_in(|| {
+        for _ in 0..10 {
+            network::gradients(&net, &SeedLoss::default(), &x, &y, &mut grads);
+            momentum.step(&mut net, &grads);
+            adam.step(&mut net, &grads);
+        }
+    });
+    assert_eq!(n, 0, "ten momentum and Adam steps allocated {n} times");
 }
