@@ -124,6 +124,62 @@ impl<T: Scalar, const R: usize, const C: usize> HeapMatrix<T, R, C> {
     }
 }
 
+/// # Products for backward passes and in-place arithmetic
+///
+/// The same kernels as [`Matrix`]'s `tr_mul`, `mul_tr` and `add_scaled`, writing into
+/// heap matrices.
+impl<T: Scalar, const R: usize, const C: usize> HeapMatrix<T, R, C> {
+    /// Builds a matrix from a slice of its `R·C` entries in row-major order.
+    ///
+    /// # Errors
+    /// [`Error::Length`](crate::Error::Length) if the slice does not hold exactly `R·C`
+    /// entries.
+    pub fn try_from_slice(entries: &[T]) -> crate::Result<Self> {
+        if entries.len() != R * C {
+            return Err(crate::Error::Length {
+                rows: R,
+                cols: C,
+                found: entries.len(),
+            });
+        }
+        let mut m = Self::zeros();
+        m.as_mut_slice().copy_from_slice(entries);
+        Ok(m)
+    }
+
+    /// Writes `Aᵀ B` into `out` for `A` (R × C) and `B` (R × K), without forming `Aᵀ`.
+    pub fn tr_mul_to<const K: usize>(
+        &self,
+        rhs: &HeapMatrix<T, R, K>,
+        out: &mut HeapMatrix<T, C, K>,
+    ) {
+        kernels::tr_matmul(&self.data, &rhs.data, &mut out.data);
+    }
+
+    /// Writes `A Bᵀ` into `out` for `A` (R × C) and `B` (K × C), without forming `Bᵀ`.
+    pub fn mul_tr_to<const K: usize>(
+        &self,
+        rhs: &HeapMatrix<T, K, C>,
+        out: &mut HeapMatrix<T, R, K>,
+    ) {
+        kernels::matmul_tr(&self.data, &rhs.data, &mut out.data);
+    }
+
+    /// `A += α B`, entry by entry.
+    pub fn add_scaled(&mut self, alpha: T, rhs: &Self) {
+        for (a, b) in self.iter_mut().zip(rhs.iter()) {
+            *a += alpha * *b;
+        }
+    }
+
+    /// `A *= s`, every entry times the scalar `s`.
+    pub fn scale(&mut self, s: T) {
+        for a in self.iter_mut() {
+            *a *= s;
+        }
+    }
+}
+
 impl<T: Scalar, const R: usize, const K: usize, const C: usize> Mul<&HeapMatrix<T, K, C>>
     for &HeapMatrix<T, R, K>
 {

@@ -277,3 +277,41 @@ proptest! {
         prop_assert_eq!(ha.transpose().to_matrix(), a.transpose());
     }
 }
+
+#[test]
+fn heap_tr_mul_mul_tr_add_scaled_and_scale_agree_with_the_stack_matrix() {
+    // Small sizes, so the stack Matrix can serve as the reference; same kernels, so equal.
+    let a = Matrix::<f64, 5, 3>::from_fn(|i, j| (i as f64) - 0.5 * (j as f64));
+    let b = Matrix::<f64, 5, 4>::from_fn(|i, j| 0.25 * (i * j) as f64 + 1.0);
+    let c = Matrix::<f64, 4, 3>::from_fn(|i, j| (i + 2 * j) as f64 - 3.0);
+    let (ha, hb, hc) = (
+        HeapMatrix::from_matrix(&a),
+        HeapMatrix::from_matrix(&b),
+        HeapMatrix::from_matrix(&c),
+    );
+
+    let mut atb = HeapMatrix::<f64, 3, 4>::zeros();
+    ha.tr_mul_to(&hb, &mut atb);
+    assert_eq!(atb.to_matrix(), a.tr_mul(&b));
+
+    let mut act = HeapMatrix::<f64, 5, 4>::zeros();
+    ha.mul_tr_to(&hc, &mut act);
+    assert_eq!(act.to_matrix(), a.mul_tr(&c));
+
+    let mut sum = ha.clone();
+    sum.add_scaled(-2.0, &ha);
+    assert_eq!(sum.to_matrix(), a * -1.0);
+    sum.scale(3.0);
+    assert_eq!(sum.to_matrix(), a * -3.0);
+}
+
+#[test]
+fn heap_try_from_slice_checks_the_length() {
+    let m = HeapMatrix::<f32, 2, 3>::try_from_slice(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
+    assert_eq!(m[(1, 0)], 4.0);
+    let err = HeapMatrix::<f32, 2, 3>::try_from_slice(&[1.0; 5]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a 2×3 matrix needs 6 elements, but the slice has 5"
+    );
+}
