@@ -18,6 +18,8 @@
 //! cargo run --release --example breast_cancer -- --svg curve.svg
 //! ```
 
+mod common;
+
 use backprop::data::{CsvOptions, Dataset, Standardizer};
 use backprop::optim::Adam;
 use backprop::plot::{Series, learning_curve_svg};
@@ -38,14 +40,7 @@ const EPOCHS: usize = 20;
 const TARGET_ACCURACY: f64 = 0.95;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_code(run())
 }
 
 fn run() -> backprop::Result<bool> {

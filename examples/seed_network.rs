@@ -11,6 +11,8 @@
 //! cargo run --release --example seed_network
 //! ```
 
+mod common;
+
 use backprop::data::Dataset;
 use backprop::gradcheck::{self, RELATIVE_ERROR_THRESHOLD};
 use backprop::network::{self, SeedLoss, SeedNetwork};
@@ -39,14 +41,7 @@ fn happy_and_sad(rng: &mut Rng) -> backprop::Result<Dataset<f64>> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_code(run())
 }
 
 fn run() -> backprop::Result<bool> {

@@ -9,6 +9,8 @@
 //! cargo run --release --example xor
 //! ```
 
+mod common;
+
 use backprop::data::Dataset;
 use backprop::optim::Adam;
 use backprop::rng::Rng;
@@ -19,14 +21,7 @@ use std::process::ExitCode;
 type Network = (Dense<f64, 2, 4, Tanh>, Dense<f64, 4, 1, Identity>);
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_code(run())
 }
 
 fn run() -> backprop::Result<bool> {
