@@ -82,15 +82,6 @@ pub struct DenseCache<T, const I: usize, const O: usize, const M: usize> {
     pub z: Matrix<T, O, M>,
 }
 
-impl<T: Scalar, const I: usize, const O: usize, const M: usize> Default for DenseCache<T, I, O, M> {
-    fn default() -> Self {
-        DenseCache {
-            input: Matrix::zeros(),
-            z: Matrix::zeros(),
-        }
-    }
-}
-
 impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O, A> {
     /// A layer with the given weights `W` (O, I) and bias `b` (O, 1).
     pub fn new(weights: Matrix<T, O, I>, bias: Vector<T, O>) -> Self {

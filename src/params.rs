@@ -73,30 +73,38 @@ pub trait Parameters<T: Scalar>: Clone + Default {
         s.sqrt()
     }
 
-    /// Parameter `index` (counting across all blocks in order), if it exists.
-    fn parameter(&self, index: usize) -> Option<T> {
+    /// Where parameter `index` (counting across all blocks in order) lives: its block,
+    /// and its offset in that block (row-major), if it exists.
+    fn locate(&self, index: usize) -> Option<(usize, usize)> {
         let mut k = index;
-        for b in self.blocks() {
-            if k < b.len() {
-                return Some(b[k]);
+        for (block, (rows, cols)) in self.block_shapes().enumerate() {
+            if k < rows * cols {
+                return Some((block, k));
             }
-            k -= b.len();
+            k -= rows * cols;
         }
         None
+    }
+
+    /// Parameter `index` (counting across all blocks in order), if it exists.
+    fn parameter(&self, index: usize) -> Option<T> {
+        let (block, offset) = self.locate(index)?;
+        self.blocks().nth(block).map(|b| b[offset])
     }
 
     /// Sets parameter `index` (counting across all blocks in order) to `value`; returns
     /// `false`, changing nothing, if there is no such parameter.
     fn set_parameter(&mut self, index: usize, value: T) -> bool {
-        let mut k = index;
-        for block in self.blocks_mut() {
-            if k < block.len() {
-                block[k] = value;
-                return true;
+        let Some((block, offset)) = self.locate(index) else {
+            return false;
+        };
+        match self.blocks_mut().nth(block) {
+            Some(b) => {
+                b[offset] = value;
+                true
             }
-            k -= block.len();
+            None => false,
         }
-        false
     }
 
     /// The seed's name for parameter `index`: `W[l](i, j)` or `b[l](i)`, with layers,
@@ -104,20 +112,19 @@ pub trait Parameters<T: Scalar>: Clone + Default {
     ///
     /// Assumes the layout of dense layers: two blocks per layer, weights then bias.
     fn parameter_name(&self, index: usize) -> Option<String> {
-        let mut k = index;
-        for (block, (_rows, cols)) in self.block_shapes().enumerate() {
-            let len = _rows * cols;
-            if k < len {
-                let layer = block / 2 + 1;
-                let (i, j) = (k / cols + 1, k % cols + 1);
-                return Some(if block % 2 == 0 {
-                    format!("W[{layer}]({i}, {j})")
-                } else {
-                    format!("b[{layer}]({i})")
-                });
-            }
-            k -= len;
-        }
-        None
+        let (block, offset) = self.locate(index)?;
+        let (_, cols) = self.block_shapes().nth(block)?;
+        let (i, j) = (offset / cols + 1, offset % cols + 1);
+        Some(if block % 2 == 0 {
+            format!("{}({i}, {j})", block_name(block))
+        } else {
+            format!("{}({i})", block_name(block))
+        })
     }
+}
+
+/// The seed's name of parameter block `k` of a stack of dense layers: `W[l]` for even
+/// `k`, `b[l]` for odd, with `l = k/2 + 1` (each layer has weights, then a bias).
+pub fn block_name(k: usize) -> String {
+    format!("{}[{}]", if k % 2 == 0 { "W" } else { "b" }, k / 2 + 1)
 }

@@ -20,7 +20,7 @@
 //! and where is wrong: a file for another shape, a truncated file, a malformed number.
 
 use crate::error::{Error, Result};
-use crate::params::Parameters;
+use crate::params::{Parameters, block_name};
 use crate::scalar::Scalar;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -152,11 +152,6 @@ pub fn from_str<T: Scalar, N: Parameters<T>>(text: &str, source: &str) -> Result
         return Err(lines.error(0, format!("unexpected `{}` after `end`", fields.join(" "))));
     }
     Ok(net)
-}
-
-/// The seed's name of block `k`: `W[l]` for even `k`, `b[l]` for odd, `l = k/2 + 1`.
-fn block_name(k: usize) -> String {
-    format!("{}[{}]", if k % 2 == 0 { "W" } else { "b" }, k / 2 + 1)
 }
 
 /// A line reader that remembers where it is, for error messages.
