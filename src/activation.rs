@@ -164,7 +164,13 @@ impl<T: Scalar> Activation<T> for Identity {
 /// beyond about ±37 in `f64`, ±17 in `f32`). NaN stays NaN.
 #[inline(always)]
 pub fn sigmoid<T: Scalar>(z: T) -> T {
-    let e = (-z.abs()).exp();
+    sigmoid_given_exp(z, (-z.abs()).exp())
+}
+
+/// `σ(z)` given `e = e^(−|z|)`: `1/(1 + e)` for `z ≥ 0`, `e/(1 + e)` below. A caller that
+/// needs `e` for something else too (the cross-entropy of the logit) computes it once.
+#[inline(always)]
+pub(crate) fn sigmoid_given_exp<T: Scalar>(z: T, e: T) -> T {
     let s = T::ONE / (T::ONE + e);
     if z >= T::ZERO { s } else { e * s }
 }

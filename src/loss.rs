@@ -16,7 +16,7 @@
 //! | [`SigmoidCrossEntropy`] | the logit `z` | the same, from `z` | `σ(z) − y` [L3.6] |
 //! | [`SoftmaxCrossEntropy`] | logits `z` (K classes) | `−Σₖ yₖ log softmax(z)ₖ` | `softmax(z) − y` |
 
-use crate::activation::sigmoid;
+use crate::activation::{sigmoid, sigmoid_given_exp};
 use crate::matrix::{Matrix, RowVector};
 use crate::scalar::Scalar;
 use core::fmt::Debug;
@@ -48,6 +48,17 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
         target: &Matrix<T, N, M>,
     ) -> T {
         self.losses(output, target).sum() / T::from_usize(M)
+    }
+
+    /// [`cost`](Loss::cost) and [`gradient`](Loss::gradient) at once, equal to each bit
+    /// for bit. A loss whose value and gradient share work overrides it
+    /// ([`SigmoidCrossEntropy`] computes `e^(−|z|)` once for both).
+    fn cost_and_gradient<const N: usize, const M: usize>(
+        &self,
+        output: &Matrix<T, N, M>,
+        target: &Matrix<T, N, M>,
+    ) -> (T, Matrix<T, N, M>) {
+        (self.cost(output, target), self.gradient(output, target))
     }
 }
 
@@ -182,9 +193,7 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
         target: &Matrix<T, N, M>,
     ) -> RowVector<T, M> {
         output
-            .zip_map(target, |z, y| {
-                z.max(T::ZERO) - z * y + (-z.abs()).exp().ln_1p()
-            })
+            .zip_map(target, |z, y| Self::loss(z, y, (-z.abs()).exp()))
             .column_sums()
     }
 
@@ -196,6 +205,35 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
     ) -> Matrix<T, N, M> {
         let m = T::from_usize(M);
         output.zip_map(target, |z, y| (sigmoid(z) - y) / m) // δ[3] = a[3] − y [L3.6]
+    }
+
+    /// One `e = e^(−|z|)` per entry serves both `σ(z)` for the gradient and
+    /// `log(1 + e)` for the loss: one loop, one exponential, where calling `cost` and
+    /// `gradient` takes two of each.
+    #[inline(always)]
+    fn cost_and_gradient<const N: usize, const M: usize>(
+        &self,
+        output: &Matrix<T, N, M>,
+        target: &Matrix<T, N, M>,
+    ) -> (T, Matrix<T, N, M>) {
+        let m = T::from_usize(M);
+        let mut grad = *output;
+        let mut losses = *output;
+        for ((g, l), y) in grad.iter_mut().zip(losses.iter_mut()).zip(target.iter()) {
+            let z = *g;
+            let e = (-z.abs()).exp();
+            *g = (sigmoid_given_exp(z, e) - *y) / m; // δ[3] = a[3] − y [L3.6]
+            *l = Self::loss(z, *y, e); //              L(ŷ, y)            [C2]
+        }
+        (losses.column_sums().sum() / m, grad)
+    }
+}
+
+impl SigmoidCrossEntropy {
+    /// `L = max(z, 0) − z y + log(1 + e)` given `e = e^(−|z|)` (in `(0, 1]`).
+    #[inline(always)]
+    fn loss<T: Scalar>(z: T, y: T, e: T) -> T {
+        z.max(T::ZERO) - z * y + e.ln_1p_unit()
     }
 }
 

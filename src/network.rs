@@ -113,6 +113,7 @@ where
 /// ∂J/∂a[L] = loss.gradient(a[L], y)          (δ[3] = a[3] − y for the seed [L3.6])
 /// then each layer from the last to the first  [S1–S4]
 /// ```
+#[inline(always)]
 pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     net: &N,
     loss: &L,
@@ -124,10 +125,14 @@ pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    backpropagate(net, loss, x, y, grads);
+    let (output, cache) = net.forward(x); //          a[L] and the caches    [N1–N3, S5]
+    let grad_output = loss.gradient(&output, y); //   ∂J/∂a[L]               [L3.6, C6]
+    net.backward_params(&cache, &grad_output, grads); // every δ, dW, db     [S1–S4]
 }
 
-/// Like [`gradients`], and also returns the cost `J` of the batch \[C6\].
+/// Like [`gradients`], and also returns the cost `J` of the batch \[C6\] (from
+/// [`Loss::cost_and_gradient`], which shares work between the two where it can).
+#[inline(always)]
 pub fn cost_and_gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     net: &N,
     loss: &L,
@@ -140,26 +145,8 @@ where
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let output = backpropagate(net, loss, x, y, grads);
-    loss.cost(&output, y)
-}
-
-/// Forward, `∂J/∂output` from the loss, backward into `grads`; returns the output.
-#[inline(always)]
-fn backpropagate<T, N, L, const I: usize, const O: usize, const M: usize>(
-    net: &N,
-    loss: &L,
-    x: &Matrix<T, I, M>,
-    y: &Matrix<T, O, M>,
-    grads: &mut N,
-) -> Matrix<T, O, M>
-where
-    T: Scalar,
-    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
-    L: Loss<T>,
-{
-    let (output, cache) = net.forward(x); //          a[L] and the caches    [N1–N3, S5]
-    let grad_output = loss.gradient(&output, y); //   ∂J/∂a[L]               [L3.6, C6]
-    net.backward_params(&cache, &grad_output, grads); // every δ, dW, db     [S1–S4]
-    output
+    let (output, cache) = net.forward(x); //                    a[L], caches   [N1–N3, S5]
+    let (cost, grad_output) = loss.cost_and_gradient(&output, y); // J, ∂J/∂a[L] [C6, L3.6]
+    net.backward_params(&cache, &grad_output, grads); //           δ, dW, db     [S1–S4]
+    cost
 }

@@ -1,6 +1,7 @@
 //! Proves that the crate's hand-written `ln` and `ln_1p` (used by every cross-entropy
 //! cost) agree with the standard library's over the whole range of both types: within
-//! 1 ulp for `ln` (normal and subnormal inputs), within 2 ulp for `ln_1p`, with the
+//! 1 ulp for `ln` (normal and subnormal inputs), within 2 ulp for `ln_1p` and for
+//! `ln_1p_unit` on its domain `[0, 1]` (every `f32` there, in steps), with the
 //! special values `ln 0 = −∞`, `ln(x < 0) = NaN`, `ln ∞ = ∞`, and NaN staying NaN.
 //!
 //! Ulp distance is the distance between bit patterns of two results of the same sign.
@@ -120,7 +121,38 @@ fn ln_1p_of_special_values() {
     assert!(Scalar::ln_1p(f64::NAN).is_nan());
     assert_eq!(Scalar::ln_1p(0.0f64), 0.0);
     assert_eq!(Scalar::ln_1p(1e-300f64), 1e-300);
+    assert!(Scalar::ln_1p(-0.0f64).is_sign_negative());
+    assert!(Scalar::ln_1p(-0.0f32).is_sign_negative());
     assert_eq!(Scalar::ln_1p(-1.0f32), f32::NEG_INFINITY);
     assert_eq!(Scalar::ln_1p(f32::INFINITY), f32::INFINITY);
     assert_eq!(Scalar::ln_1p(1e-30f32), 1e-30);
+}
+
+#[test]
+fn ln_1p_unit_is_within_two_ulps_of_std_on_zero_to_one() {
+    // f32: every 16th bit pattern from 0 up to 1 (about 66 million / 16 values), which
+    // covers every octave from the subnormals up, and 1 itself.
+    let one = 1.0f32.to_bits();
+    for bits in (0..one).step_by(16).chain([one]) {
+        let x = f32::from_bits(bits);
+        let d = ulps_f32(Scalar::ln_1p_unit(x), x.ln_1p());
+        assert!(d <= 2, "f32 ln_1p_unit({x:e}): {d} ulp");
+    }
+    // f64: every octave from 2⁻¹⁰⁷⁴ to 1, and a dense grid of [0, 1].
+    let xs = positives(-1074, 0, 64, 6)
+        .into_iter()
+        .chain((0..=200_000).map(|i| i as f64 / 200_000.0));
+    for x in xs {
+        let d = ulps_f64(Scalar::ln_1p_unit(x), x.ln_1p());
+        assert!(d <= 2, "f64 ln_1p_unit({x:e}): {d} ulp");
+    }
+}
+
+#[test]
+fn ln_1p_unit_keeps_nan_and_zero() {
+    assert!(Scalar::ln_1p_unit(f64::NAN).is_nan());
+    assert!(Scalar::ln_1p_unit(f32::NAN).is_nan());
+    assert_eq!(Scalar::ln_1p_unit(0.0f64), 0.0);
+    assert_eq!(Scalar::ln_1p_unit(0.0f32), 0.0);
+    assert_eq!(Scalar::ln_1p_unit(1.0f64), core::f64::consts::LN_2);
 }

@@ -10,7 +10,9 @@
 //! * the cancellation [L3.6]: cross-entropy's `dJ/dŷ` [L3.2] times `σ'(z)` [L3.3] is the
 //!   fused loss's `σ(z) − y`;
 //! * softmax cross-entropy with two classes is sigmoid cross-entropy on the difference of
-//!   the two logits.
+//!   the two logits;
+//! * `cost_and_gradient`, which the fused loss computes in one loop, is `cost` and
+//!   `gradient` bit for bit.
 //!
 //! Case counts are modest (48): the test profile is only `opt-level = 1`.
 
@@ -219,5 +221,29 @@ proptest! {
             // Three terms in (0, 1] divided by their sum: within 3 roundings of 1.
             prop_assert!((p.column(j).sum() - 1.0).abs() <= 4.0 * f64::EPSILON);
         }
+    }
+
+    #[test]
+    fn cost_and_gradient_is_cost_and_gradient_bit_for_bit(
+        z in matrix_in::<2, 5>(-40.0..40.0),
+        y in labels::<2, 5>(),
+        p in distributions::<2, 5>(),
+    ) {
+        fn same<L: Loss<f64>>(loss: L, out: &Matrix<f64, 2, 5>, y: &Matrix<f64, 2, 5>) -> Result<(), TestCaseError> {
+            let (cost, grad) = loss.cost_and_gradient(out, y);
+            prop_assert_eq!(cost.to_bits(), loss.cost(out, y).to_bits());
+            prop_assert_eq!(grad, loss.gradient(out, y));
+            Ok(())
+        }
+        same(SquaredError, &z, &y)?;
+        same(CrossEntropy, &p, &y)?;
+        same(SigmoidCrossEntropy, &z, &y)?;
+        same(SoftmaxCrossEntropy, &z, &y)?;
+        // and in f32, where the fused loop of SigmoidCrossEntropy is what training runs
+        let z32: Matrix<f32, 2, 5> = Matrix::from_fn(|i, j| z[(i, j)] as f32);
+        let y32: Matrix<f32, 2, 5> = Matrix::from_fn(|i, j| y[(i, j)] as f32);
+        let (cost, grad) = SigmoidCrossEntropy.cost_and_gradient(&z32, &y32);
+        prop_assert_eq!(cost.to_bits(), SigmoidCrossEntropy.cost(&z32, &y32).to_bits());
+        prop_assert_eq!(grad, SigmoidCrossEntropy.gradient(&z32, &y32));
     }
 }
