@@ -356,6 +356,20 @@ pub(crate) fn matmul_tr<T: Scalar, const R: usize, const K: usize, const C: usiz
         }
         return;
     }
+    dot_tiles(a, b, out);
+}
+
+/// [`matmul_tr`] from [`DOT_LANES`] columns on: tiles of dot products, compiled as a
+/// function of its own. Inlined into a whole training step, LLVM allocated the tiles'
+/// registers differently from one caller to the next (the same 4×64 · (3×64)ᵀ product
+/// took 60 ns in one mini-batch step and three times that in another), and a call costs
+/// a few nanoseconds against the hundreds of multiply-adds of such a product.
+#[inline(never)]
+fn dot_tiles<T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a: &[[T; K]; R],
+    b: &[[T; K]; C],
+    out: &mut [[T; C]; R],
+) {
     // Vector registers one dot product's partial sums fill, and so how many dot
     // products fit in the accumulator registers: 4 for f32 with SSE2 (two registers
     // each), 8 (2 × 4) with AVX or AVX-512 (8 f32 lanes are one 256-bit register).
