@@ -510,21 +510,24 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
     /// The matrix `f(A[(i, j)])`.
     #[inline(always)]
     pub fn map(&self, mut f: impl FnMut(T) -> T) -> Self {
-        let mut out = *self;
-        for v in out.iter_mut() {
-            *v = f(*v);
+        // Built row by row in place (no copy of `self` to overwrite, no zeroing).
+        Matrix {
+            data: core::array::from_fn(|i| {
+                let row = &self.data[i];
+                core::array::from_fn(|j| f(row[j]))
+            }),
         }
-        out
     }
 
     /// The matrix `f(A[(i, j)], B[(i, j)])`.
     #[inline(always)]
     pub fn zip_map(&self, rhs: &Self, mut f: impl FnMut(T, T) -> T) -> Self {
-        let mut out = *self;
-        for (o, b) in out.iter_mut().zip(rhs.iter()) {
-            *o = f(*o, *b);
+        Matrix {
+            data: core::array::from_fn(|i| {
+                let (a, b) = (&self.data[i], &rhs.data[i]);
+                core::array::from_fn(|j| f(a[j], b[j]))
+            }),
         }
-        out
     }
 
     /// The sum of all entries.
