@@ -524,6 +524,52 @@ pub(crate) fn sum<T: Scalar, const K: usize>(a: &[T; K]) -> T {
     sum_of_terms(a, a, |x, _| x)
 }
 
+/// `out[i] = Σₖ A[i][k]`, each exactly [`sum`]`(A[i])`. From [`DOT_LANES`] columns on,
+/// four rows at a time, in a function of its own: summed one row at a time, LLVM
+/// vectorised across the rows instead (one vector per column, gathered from four rows),
+/// and 4 × 64 took 32 ns instead of 19.
+#[inline(always)]
+pub(crate) fn row_sums<T: Scalar, const R: usize, const K: usize>(
+    a: &[[T; K]; R],
+    out: &mut [T; R],
+) {
+    if K < DOT_LANES {
+        for (o, row) in out.iter_mut().zip(a.iter()) {
+            *o = sum(row);
+        }
+    } else {
+        row_sum_tiles(a, out);
+    }
+}
+
+/// [`row_sums`] four rows at a time: `acc[r][l]` holds the partial sum `l` of row `r`.
+#[inline(never)]
+fn row_sum_tiles<T: Scalar, const R: usize, const K: usize>(a: &[[T; K]; R], out: &mut [T; R]) {
+    const MR: usize = 4;
+    let full = K / DOT_LANES * DOT_LANES;
+    let mut i0 = 0;
+    while i0 < R {
+        let rows = &a[i0..R.min(i0 + MR)];
+        let mut acc = [[T::ZERO; DOT_LANES]; MR];
+        for k0 in (0..full).step_by(DOT_LANES) {
+            for (acc_r, row) in acc.iter_mut().zip(rows) {
+                for (s, x) in acc_r.iter_mut().zip(&row[k0..k0 + DOT_LANES]) {
+                    *s += *x;
+                }
+            }
+        }
+        for (acc_r, row) in acc.iter_mut().zip(rows) {
+            for (s, x) in acc_r.iter_mut().zip(&row[full..]) {
+                *s += *x;
+            }
+        }
+        for (o, acc_r) in out[i0..].iter_mut().zip(acc.iter()).take(rows.len()) {
+            *o = reduce(*acc_r);
+        }
+        i0 += MR;
+    }
+}
+
 /// `Σₖ term(a[k], b[k])` in the order of [`dot`]: below 8 entries one serial sum from the
 /// first term, else 8 partial sums (entry `k` to sum `k mod 8`) added by [`reduce`].
 #[inline(always)]
@@ -668,6 +714,17 @@ mod tests {
             for j in 0..C {
                 assert_eq!(out[i][j], dot(&a[i], &bt[j]), "dot {shape} at ({i}, {j})");
             }
+        }
+
+        // Row sums, four rows at a time from K = 8 on, are `sum` of each row, bit for bit.
+        let mut sums = [T::from_f64(f64::NAN); R];
+        row_sums(&a, &mut sums);
+        for (i, s) in sums.iter().enumerate() {
+            assert_eq!(
+                s.to_bits_u64(),
+                sum(&a[i]).to_bits_u64(),
+                "row_sums {shape} row {i}"
+            );
         }
     }
 
