@@ -546,9 +546,9 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
     pub fn row_sums(&self) -> Vector<T, R> {
         // Eight partial sums per row (see `kernels::sum`): a long row is not one chain
         // of dependent additions.
-        let mut sums = [T::ZERO; R];
-        kernels::row_sums(&self.data, &mut sums);
-        Matrix::from_column(sums)
+        let mut sums = Vector::zeros();
+        kernels::row_sums(&self.data, &mut sums.data);
+        sums
     }
 
     /// The sum of each column, `Σ_rows A`: a `1 × C` row.

@@ -531,11 +531,11 @@ pub(crate) fn sum<T: Scalar, const K: usize>(a: &[T; K]) -> T {
 #[inline(always)]
 pub(crate) fn row_sums<T: Scalar, const R: usize, const K: usize>(
     a: &[[T; K]; R],
-    out: &mut [T; R],
+    out: &mut [[T; 1]; R],
 ) {
     if K < DOT_LANES {
         for (o, row) in out.iter_mut().zip(a.iter()) {
-            *o = sum(row);
+            o[0] = sum(row);
         }
     } else {
         row_sum_tiles(a, out);
@@ -544,7 +544,10 @@ pub(crate) fn row_sums<T: Scalar, const R: usize, const K: usize>(
 
 /// [`row_sums`] four rows at a time: `acc[r][l]` holds the partial sum `l` of row `r`.
 #[inline(never)]
-fn row_sum_tiles<T: Scalar, const R: usize, const K: usize>(a: &[[T; K]; R], out: &mut [T; R]) {
+fn row_sum_tiles<T: Scalar, const R: usize, const K: usize>(
+    a: &[[T; K]; R],
+    out: &mut [[T; 1]; R],
+) {
     const MR: usize = 4;
     let full = K / DOT_LANES * DOT_LANES;
     let mut i0 = 0;
@@ -564,7 +567,7 @@ fn row_sum_tiles<T: Scalar, const R: usize, const K: usize>(a: &[[T; K]; R], out
             }
         }
         for (o, acc_r) in out[i0..].iter_mut().zip(acc.iter()).take(rows.len()) {
-            *o = reduce(*acc_r);
+            o[0] = reduce(*acc_r);
         }
         i0 += MR;
     }
@@ -717,11 +720,11 @@ mod tests {
         }
 
         // Row sums, four rows at a time from K = 8 on, are `sum` of each row, bit for bit.
-        let mut sums = [T::from_f64(f64::NAN); R];
+        let mut sums = [[T::from_f64(f64::NAN); 1]; R];
         row_sums(&a, &mut sums);
         for (i, s) in sums.iter().enumerate() {
             assert_eq!(
-                s.to_bits_u64(),
+                s[0].to_bits_u64(),
                 sum(&a[i]).to_bits_u64(),
                 "row_sums {shape} row {i}"
             );
