@@ -167,8 +167,9 @@ pub fn sigmoid<T: Scalar>(z: T) -> T {
     sigmoid_given_exp(z, (-z.abs()).exp())
 }
 
-/// `σ(z)` given `e = e^(−|z|)`: `1/(1 + e)` for `z ≥ 0`, `e/(1 + e)` below. A caller that
-/// needs `e` for something else too (the cross-entropy of the logit) computes it once.
+/// `σ(z)` \[N5\] given `e = e^(−|z|)`: `1/(1 + e)` for `z ≥ 0`, `e/(1 + e)` below. A caller
+/// that needs `e` for something else too (the cross-entropy of the logit, whose gradient
+/// is `σ(z) − y` [L3.6]) computes it once.
 #[inline(always)]
 pub(crate) fn sigmoid_given_exp<T: Scalar>(z: T, e: T) -> T {
     let s = T::ONE / (T::ONE + e);

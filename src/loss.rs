@@ -50,9 +50,10 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
         self.losses(output, target).sum() / T::from_usize(M)
     }
 
-    /// [`cost`](Loss::cost) and [`gradient`](Loss::gradient) at once, equal to each bit
-    /// for bit. A loss whose value and gradient share work overrides it
-    /// ([`SigmoidCrossEntropy`] computes `e^(−|z|)` once for both).
+    /// The cost `J` \[C6\] and `∂J/∂output` at once: [`cost`](Loss::cost) and
+    /// [`gradient`](Loss::gradient), equal to each bit for bit. A loss whose value and
+    /// gradient share work overrides it ([`SigmoidCrossEntropy`] computes `e^(−|z|)` once
+    /// for both).
     fn cost_and_gradient<const N: usize, const M: usize>(
         &self,
         output: &Matrix<T, N, M>,
@@ -207,9 +208,9 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
         output.zip_map(target, |z, y| (sigmoid(z) - y) / m) // δ[3] = a[3] − y [L3.6]
     }
 
-    /// One `e = e^(−|z|)` per entry serves both `σ(z)` for the gradient and
-    /// `log(1 + e)` for the loss: one loop, one exponential, where calling `cost` and
-    /// `gradient` takes two of each.
+    /// One `e = e^(−|z|)` per entry serves both `σ(z)` for the gradient [L3.6] and
+    /// `log(1 + e)` for the loss \[C2\]: one exponential per entry, where calling `cost`
+    /// and `gradient` takes two. The losses are then summed as `cost` sums them.
     #[inline(always)]
     fn cost_and_gradient<const N: usize, const M: usize>(
         &self,
@@ -230,7 +231,8 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
 }
 
 impl SigmoidCrossEntropy {
-    /// `L = max(z, 0) − z y + log(1 + e)` given `e = e^(−|z|)` (in `(0, 1]`).
+    /// `L = max(z, 0) − z y + log(1 + e)` given `e = e^(−|z|)` (in `(0, 1]`): the
+    /// cross-entropy \[C2\] of `ŷ = σ(z)`.
     #[inline(always)]
     fn loss<T: Scalar>(z: T, y: T, e: T) -> T {
         z.max(T::ZERO) - z * y + e.ln_1p_unit()

@@ -507,7 +507,7 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
 
 /// # Elementwise mapping and folding
 impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
-    /// The matrix `f(A[(i, j)])`.
+    /// The matrix `f(A[(i, j)])`, with `f` called row by row, in row-major order.
     #[inline(always)]
     pub fn map(&self, mut f: impl FnMut(T) -> T) -> Self {
         // Built row by row in place (no copy of `self` to overwrite, no zeroing).
@@ -519,7 +519,7 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
         }
     }
 
-    /// The matrix `f(A[(i, j)], B[(i, j)])`.
+    /// The matrix `f(A[(i, j)], B[(i, j)])`, with `f` called in row-major order.
     #[inline(always)]
     pub fn zip_map(&self, rhs: &Self, mut f: impl FnMut(T, T) -> T) -> Self {
         Matrix {

@@ -70,11 +70,14 @@ pub trait Scalar:
     fn ln(self) -> Self;
     /// `ln(1 + x)`, accurate for small `x` (see [`ln`]).
     fn ln_1p(self) -> Self;
-    /// `ln(1 + x)` for `0 ≤ x ≤ 1` only, the same value as [`ln_1p`](Scalar::ln_1p) there
-    /// with about half the instructions: no special case can occur, so none is checked.
-    /// NaN stays NaN; for `x` outside `[0, 1]` the result is unspecified. The cost of a
-    /// sigmoid output needs exactly this: `ln(1 + e^(−|z|))` \[C2\].
-    fn ln_1p_unit(self) -> Self;
+    /// `ln(1 + x)` for `+0 ≤ x ≤ 1` only: bit for bit the value of
+    /// [`ln_1p`](Scalar::ln_1p) there, with about half the instructions, since no special
+    /// case can occur and none is checked. NaN stays NaN; for `x` outside `[+0, 1]` the
+    /// result is unspecified. The cost of a sigmoid output needs exactly this:
+    /// `ln(1 + e^(−|z|))` \[C2\]. (The default is `ln_1p` itself.)
+    fn ln_1p_unit(self) -> Self {
+        self.ln_1p()
+    }
     /// The square root.
     fn sqrt(self) -> Self;
     /// The hyperbolic tangent.

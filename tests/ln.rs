@@ -123,7 +123,13 @@ fn ln_1p_of_special_values() {
     assert_eq!(Scalar::ln_1p(1e-300f64), 1e-300);
     assert!(Scalar::ln_1p(-0.0f64).is_sign_negative());
     assert!(Scalar::ln_1p(-0.0f32).is_sign_negative());
+    assert!(Scalar::ln_1p(f64::NEG_INFINITY).is_nan());
+    assert_eq!(Scalar::ln_1p(f64::MAX), f64::MAX.ln());
     assert_eq!(Scalar::ln_1p(-1.0f32), f32::NEG_INFINITY);
+    assert!(Scalar::ln_1p(-2.0f32).is_nan());
+    assert!(Scalar::ln_1p(f32::NEG_INFINITY).is_nan());
+    assert!(Scalar::ln_1p(f32::NAN).is_nan());
+    assert_eq!(Scalar::ln_1p(f32::MAX), f32::MAX.ln());
     assert_eq!(Scalar::ln_1p(f32::INFINITY), f32::INFINITY);
     assert_eq!(Scalar::ln_1p(1e-30f32), 1e-30);
 }
@@ -145,6 +151,48 @@ fn ln_1p_unit_is_within_two_ulps_of_std_on_zero_to_one() {
     for x in xs {
         let d = ulps_f64(Scalar::ln_1p_unit(x), x.ln_1p());
         assert!(d <= 2, "f64 ln_1p_unit({x:e}): {d} ulp");
+    }
+}
+
+#[test]
+fn ln_1p_is_within_two_ulps_of_std_just_above_minus_one() {
+    // There u = 1 + x falls to 2⁻⁵³ (f64) or 2⁻²⁴ (f32), still a normal number, which the
+    // branch-free ln_1p relies on.
+    // Offsets t from −1, from half an ulp of 1 up to 10⁻³, 1 % apart.
+    let mut t = f64::EPSILON / 2.0;
+    while t < 1e-3 {
+        let x = -1.0 + t;
+        let d = ulps_f64(Scalar::ln_1p(x), x.ln_1p());
+        assert!(d <= 2, "f64 ln_1p({x:e}): {d} ulp");
+        let x = -1.0 + t as f32;
+        if x > -1.0 {
+            let d = ulps_f32(Scalar::ln_1p(x), x.ln_1p());
+            assert!(d <= 2, "f32 ln_1p({x:e}): {d} ulp");
+        }
+        t *= 1.01;
+    }
+}
+
+#[test]
+fn ln_1p_unit_is_ln_1p_bit_for_bit_on_zero_to_one() {
+    let one = 1.0f32.to_bits();
+    for bits in (0..one).step_by(61).chain([one]) {
+        let x = f32::from_bits(bits);
+        assert_eq!(
+            Scalar::ln_1p_unit(x).to_bits(),
+            Scalar::ln_1p(x).to_bits(),
+            "f32 at {x:e}"
+        );
+    }
+    for x in positives(-1074, 0, 64, 7)
+        .into_iter()
+        .chain((0..=100_000).map(|i| i as f64 / 100_000.0))
+    {
+        assert_eq!(
+            Scalar::ln_1p_unit(x).to_bits(),
+            Scalar::ln_1p(x).to_bits(),
+            "f64 at {x:e}"
+        );
     }
 }
 

@@ -370,29 +370,27 @@ fn dot_tiles<T: Scalar, const R: usize, const K: usize, const C: usize>(
     b: &[[T; K]; C],
     out: &mut [[T; C]; R],
 ) {
-    // Vector registers one dot product's partial sums fill, and so how many dot
-    // products fit in the accumulator registers: 4 for f32 with SSE2 (two registers
-    // each), 8 (2 × 4) with AVX or AVX-512 (8 f32 lanes are one 256-bit register).
-    let regs_per_dot = (DOT_LANES * size_of::<T>()).div_ceil(VECTOR_BYTES);
-    let dots = ACC_REGS / regs_per_dot;
-    if VECTOR_BYTES < DOT_LANES * size_of::<T>() {
-        // Where a dot product's partial sums take more than one register (SSE2), tiles
-        // are one column of B high: with two rows of B, LLVM's SLP vectoriser bundles the
-        // partial sums of different dot products into one register, with a shuffle per
-        // multiply. One row of B against 4 (f32) or 2 (f64) rows of A measured 1.5–1.9×
-        // faster than one dot product at a time (dW for 4×64 · (3×64)ᵀ: 52 against 76 ns).
-        if dots >= 4 {
-            dot_rows::<T, R, K, C, 4, 1>(a, b, out);
-        } else {
-            dot_rows::<T, R, K, C, 2, 1>(a, b, out);
-        }
-    } else if dots >= 8 {
+    if regs_per_dot::<T>() == 1 {
+        // A dot product's 8 partial sums fill one register (f32 with AVX or AVX-512):
+        // tiles of 2 rows of A by 4 rows of B, 8 accumulator registers.
         dot_rows::<T, R, K, C, 2, 4>(a, b, out);
-    } else if dots >= 4 {
-        dot_rows::<T, R, K, C, 2, 2>(a, b, out);
+    } else if ACC_REGS / regs_per_dot::<T>() >= 4 {
+        // Two or more registers per dot product (f32 and f64 with SSE2, f64 with AVX):
+        // tiles are one row of B against several rows of A. With two rows of B, LLVM's
+        // SLP vectoriser bundles the partial sums of different dot products into one
+        // register, with a shuffle per multiply. 4 × 64 · (3 × 64)ᵀ in f32 with SSE2: 61 ns
+        // in tiles of 4 rows of A, 82 ns one dot product at a time.
+        dot_rows::<T, R, K, C, 4, 1>(a, b, out);
     } else {
-        dot_rows::<T, R, K, C, 1, 2>(a, b, out);
+        // f64 with SSE2: 4 registers per dot product, so 2 rows of A at a time.
+        dot_rows::<T, R, K, C, 2, 1>(a, b, out);
     }
+}
+
+/// Vector registers that one dot product's [`DOT_LANES`] partial sums fill: 1 for `f32`
+/// with AVX or AVX-512, 2 for `f32` with SSE2 and `f64` with AVX, 4 for `f64` with SSE2.
+const fn regs_per_dot<T>() -> usize {
+    (DOT_LANES * size_of::<T>()).div_ceil(VECTOR_BYTES)
 }
 
 /// Blocks of `MR` rows of [`matmul_tr`]'s output, then a block of 2 if `MR` is larger,
@@ -516,18 +514,18 @@ pub(crate) fn dot<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K]) -> T {
     sum_of_terms(a, b, |x, y| x * y)
 }
 
-/// `Σₖ a[k]`, with the partial sums and the reduction of [`dot`]; `row_sums` (the
-/// `Σ_columns δ` of `db` [S5]) and `sum` use it, so that a long row is not one chain of
-/// dependent additions.
+/// `Σₖ a[k]`, with the partial sums and the reduction of [`dot`], so that a long row is
+/// not one chain of dependent additions. `Matrix::sum` uses it, and [`row_sums`] (the
+/// `Σ_columns δ` of `db` [S5]) gives each row's sum exactly as it does.
 #[inline(always)]
 pub(crate) fn sum<T: Scalar, const K: usize>(a: &[T; K]) -> T {
     sum_of_terms(a, a, |x, _| x)
 }
 
 /// `out[i] = Σₖ A[i][k]`, each exactly [`sum`]`(A[i])`. From [`DOT_LANES`] columns on,
-/// four rows at a time, in a function of its own: summed one row at a time, LLVM
+/// in tiles of rows, in a function of its own: summed one row at a time, LLVM
 /// vectorised across the rows instead (one vector per column, gathered from four rows),
-/// and 4 × 64 took 32 ns instead of 19.
+/// and 4 × 64 in f32 took 32 ns instead of 20.
 #[inline(always)]
 pub(crate) fn row_sums<T: Scalar, const R: usize, const K: usize>(
     a: &[[T; K]; R],
@@ -542,13 +540,26 @@ pub(crate) fn row_sums<T: Scalar, const R: usize, const K: usize>(
     }
 }
 
-/// [`row_sums`] four rows at a time: `acc[r][l]` holds the partial sum `l` of row `r`.
+/// [`row_sums`] in tiles of rows: 4 rows at a time (8 accumulator registers with SSE2
+/// `f32`), or 2 where a row's partial sums take 4 registers (`f64` with SSE2).
 #[inline(never)]
 fn row_sum_tiles<T: Scalar, const R: usize, const K: usize>(
     a: &[[T; K]; R],
     out: &mut [[T; 1]; R],
 ) {
-    const MR: usize = 4;
+    if regs_per_dot::<T>() >= 4 {
+        row_sum_rows::<T, R, K, 2>(a, out);
+    } else {
+        row_sum_rows::<T, R, K, 4>(a, out);
+    }
+}
+
+/// [`row_sum_tiles`] `MR` rows at a time: `acc[r][l]` holds the partial sum `l` of row `r`.
+#[inline(always)]
+fn row_sum_rows<T: Scalar, const R: usize, const K: usize, const MR: usize>(
+    a: &[[T; K]; R],
+    out: &mut [[T; 1]; R],
+) {
     let full = K / DOT_LANES * DOT_LANES;
     let mut i0 = 0;
     while i0 < R {
@@ -760,6 +771,13 @@ mod tests {
         batch_16_64_8: 16, 64, 8;
         batch_4_2_64: 4, 2, 64;
         empty_inner: 3, 0, 2;
+        // Remainders of the row tiles of A Bᵀ and of the row sums (R mod 4 = 2, 3), of
+        // the partial sums (K mod 8 = 5, 7), K = 8 exactly, and no rows at all.
+        tiles_6_13_3: 6, 13, 3;
+        tiles_7_15_5: 7, 15, 5;
+        tiles_3_8_2: 3, 8, 2;
+        tiles_2_23_1: 2, 23, 1;
+        no_rows: 0, 9, 3;
     }
 
     /// `dot` keeps 8 partial sums; check the grouping it documents on exact integers

@@ -55,7 +55,8 @@ pub fn ln_f64(x: f64) -> f64 {
 pub fn ln_1p_f64(x: f64) -> f64 {
     let u = 1.0 + x;
     let bits = u.to_bits();
-    let k = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    // The exponent as an i32: SSE2 converts i32 lanes to f64, not i64 lanes.
+    let k = ((bits >> 52) & 0x7ff) as i32 - 1023;
     let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // [1, 2)
     let big = m > core::f64::consts::SQRT_2;
     let (m, k) = if big { (m * 0.5, k + 1) } else { (m, k) };
@@ -85,9 +86,10 @@ pub fn ln_1p_f32(x: f32) -> f32 {
     if u == 1.0 { x } else { result } // |x| below half an ulp of 1, also x = −0
 }
 
-/// `ln(1 + x)` in `f64` for `0 ≤ x ≤ 1`, within 2 ulp: [`ln_1p_f64`] without its
+/// `ln(1 + x)` in `f64` for `+0 ≤ x ≤ 1`, within 2 ulp: [`ln_1p_f64`] without its
 /// special cases. `u = 1 + x` is in `[1, 2]`, so its exponent is 0 or 1 and no bits need
-/// reading; a NaN `x` gives NaN. What the cross-entropy of a logit needs, `ln(1 + e^(−|z|))`.
+/// reading; a NaN `x` gives NaN (and `−0` gives `+0`, where `ln_1p` keeps the sign).
+/// What the cross-entropy of a logit needs: `ln(1 + e^(−|z|))`.
 #[inline(always)]
 pub fn ln_1p_unit_f64(x: f64) -> f64 {
     let u = 1.0 + x;
@@ -106,7 +108,7 @@ pub fn ln_1p_unit_f32(x: f32) -> f32 {
 }
 
 /// `k ln 2 + ln(1 + f)` for `1 + f` in `[√½, √2)`: fdlibm's polynomial, shared by
-/// [`ln_f64`] and [`ln_1p_f64`] once they have split their argument.
+/// [`ln_f64`], [`ln_1p_f64`] and [`ln_1p_unit_f64`] once they have split their argument.
 #[inline(always)]
 fn ln_reduced_f64(f: f64, k: f64) -> f64 {
     const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
@@ -157,7 +159,7 @@ pub fn ln_f32(x: f32) -> f32 {
 }
 
 /// `k ln 2 + ln(1 + f)` for `1 + f` in `[√½, √2)`: Cephes' polynomial, shared by
-/// [`ln_f32`] and [`ln_1p_f32`] once they have split their argument.
+/// [`ln_f32`], [`ln_1p_f32`] and [`ln_1p_unit_f32`] once they have split their argument.
 #[inline(always)]
 fn ln_reduced_f32(f: f32, k: f32) -> f32 {
     const LN2_HI: f32 = 0.693_359_375;
