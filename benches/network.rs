@@ -9,6 +9,9 @@
 //! the update, without evaluating the cost, which a step does not need;
 //! `sgd_step/backprop_with_cost` also computes the loss, as the peers' steps do.
 //!
+//! `sgd_chain_floor` measures the longest chain of dependent operations in one SGD step,
+//! the latency that no implementation of the step can go below.
+//!
 //! ```sh
 //! cargo bench --bench network
 //! cargo bench --bench network -- sgd_step     # one group
@@ -238,9 +241,81 @@ fn large_network_step(c: &mut Criterion) {
     });
 }
 
+/// The longest chain of dependent operations in one per-example SGD step of the seed
+/// network, with one unit per layer (the other units' terms are constants, computed in
+/// parallel in a real step): `z[1]`, ReLU, `z[2]`, ReLU, `z[3]`, `σ`, `δ[3]`, `δ[2]`,
+/// `δ[1]`, the update of `W[1]`, and the next step's `z[1]`, which waits for it. No
+/// implementation of the step can take less than this chain's latency (without changing
+/// its arithmetic), so it bounds what `sgd_step` can reach: with glibc's `expf` in `σ`
+/// (`sgd_chain_floor/glibc_sigmoid`) and with this crate's `sigmoid`
+/// (`sgd_chain_floor/backprop_sigmoid`).
+struct SgdChain {
+    w1: [f32; 3],
+    y: f32,
+}
+
+impl SgdChain {
+    #[inline(always)]
+    fn step(&mut self, x: &[f32; 3], sigma: impl Fn(f32) -> f32) {
+        // Training drives z[3] to 0 (σ = ½, the mean of the alternating targets), which
+        // these constants put at z[1] ≈ 1.2: both ReLUs stay active, so the chain is never
+        // cut short by a zero δ that the processor could predict instead of waiting for.
+        const B1: f32 = 1.0;
+        const C2: f32 = 0.5;
+        const C3: f32 = -1.2;
+        const W2: f32 = 0.7;
+        const W3: f32 = 0.9;
+        const LR: f32 = 0.001;
+        self.y = 1.0 - self.y;
+        let w1 = self.w1;
+        let z1 = (w1[0] * x[0] + w1[1] * x[1]) + (w1[2] * x[2] + B1);
+        let a1 = if z1 > 0.0 { z1 } else { 0.0 };
+        let z2 = W2 * a1 + C2;
+        let a2 = if z2 > 0.0 { z2 } else { 0.0 };
+        let z3 = W3 * a2 + C3;
+        let d3 = sigma(z3) - self.y;
+        let d2 = if z2 > 0.0 { W3 * d3 } else { 0.0 };
+        let d1 = if z1 > 0.0 { W2 * d2 } else { 0.0 };
+        for (w, x) in self.w1.iter_mut().zip(x) {
+            *w -= (LR * x) * d1;
+        }
+    }
+}
+
+fn sgd_chain_floor(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sgd_chain_floor");
+    chain_floor(&mut group, "glibc_sigmoid", |z| 1.0 / (1.0 + (-z).exp()));
+    chain_floor(
+        &mut group,
+        "backprop_sigmoid",
+        backprop::activation::sigmoid,
+    );
+    group.finish();
+}
+
+/// One `sgd_chain_floor` benchmark, with `sigma` inlined into the chain.
+fn chain_floor(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    sigma: impl Fn(f32) -> f32 + Copy,
+) {
+    let x = [0.3f32, -0.2, 0.5];
+    let mut chain = SgdChain {
+        w1: [0.4, 0.1, 0.2],
+        y: 0.0,
+    };
+    group.bench_function(name, |b| b.iter(|| chain.step(black_box(&x), sigma)));
+    let z1 = chain.w1.iter().zip(&x).map(|(w, x)| w * x).sum::<f32>() + 1.0;
+    assert!(
+        z1 > 0.5,
+        "{name}: the chain's first ReLU died (z[1] = {z1})"
+    );
+}
+
 criterion_group!(
     benches,
     seed,
+    sgd_chain_floor,
     breast_cancer_epoch,
     epoch_scaling,
     large_network_step
