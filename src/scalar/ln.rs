@@ -27,13 +27,8 @@ pub fn ln_f64(x: f64) -> f64 {
     // Subnormals: scale by 2⁵⁴ into the normal range and take 54 off the exponent.
     let subnormal = x < f64::MIN_POSITIVE;
     let xs = if subnormal { x * TWO54 } else { x };
-    let bits = xs.to_bits();
-    let mut k = ((bits >> 52) & 0x7ff) as i64 - 1023 - if subnormal { 54 } else { 0 };
-    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // [1, 2)
-    if m > core::f64::consts::SQRT_2 {
-        m *= 0.5;
-        k += 1;
-    }
+    let (m, k) = split_f64(xs);
+    let k = k - if subnormal { 54 } else { 0 };
     let result = ln_reduced_f64(m - 1.0, k as f64);
     if x > 0.0 && x < f64::INFINITY {
         result
@@ -54,13 +49,8 @@ pub fn ln_f64(x: f64) -> f64 {
 #[inline(always)]
 pub fn ln_1p_f64(x: f64) -> f64 {
     let u = 1.0 + x;
-    let bits = u.to_bits();
-    // The exponent as an i32: SSE2 converts i32 lanes to f64, not i64 lanes.
-    let k = ((bits >> 52) & 0x7ff) as i32 - 1023;
-    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // [1, 2)
-    let big = m > core::f64::consts::SQRT_2;
-    let (m, k) = if big { (m * 0.5, k + 1) } else { (m, k) };
-    let result = ln_reduced_f64(m - 1.0, k as f64) - ((u - 1.0) - x) / u;
+    let (m, k) = split_f64(u);
+    let result = ln_1p_reduced_f64(x, u, m, k as f64);
     // The special cases, as selects on the common result (a NaN `x` is already NaN).
     let result = if u == f64::INFINITY { u } else { result };
     let result = if u == 0.0 { f64::NEG_INFINITY } else { result }; // x = −1
@@ -73,12 +63,8 @@ pub fn ln_1p_f64(x: f64) -> f64 {
 #[inline(always)]
 pub fn ln_1p_f32(x: f32) -> f32 {
     let u = 1.0 + x;
-    let bits = u.to_bits();
-    let k = ((bits >> 23) & 0xff) as i32 - 127;
-    let m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000); // [1, 2)
-    let big = m > core::f32::consts::SQRT_2;
-    let (m, k) = if big { (m * 0.5, k + 1) } else { (m, k) };
-    let result = ln_reduced_f32(m - 1.0, k as f32) - ((u - 1.0) - x) / u;
+    let (m, k) = split_f32(u);
+    let result = ln_1p_reduced_f32(x, u, m, k as f32);
     // The special cases, as selects on the common result (a NaN `x` is already NaN).
     let result = if u == f32::INFINITY { u } else { result };
     let result = if u == 0.0 { f32::NEG_INFINITY } else { result }; // x = −1
@@ -95,7 +81,7 @@ pub fn ln_1p_unit_f64(x: f64) -> f64 {
     let u = 1.0 + x;
     let big = u > core::f64::consts::SQRT_2;
     let (m, k) = if big { (u * 0.5, 1.0) } else { (u, 0.0) };
-    ln_reduced_f64(m - 1.0, k) - ((u - 1.0) - x) / u
+    ln_1p_reduced_f64(x, u, m, k)
 }
 
 /// `ln(1 + x)` in `f32` for `0 ≤ x ≤ 1`, within 2 ulp (see [`ln_1p_unit_f64`]).
@@ -104,6 +90,47 @@ pub fn ln_1p_unit_f32(x: f32) -> f32 {
     let u = 1.0 + x;
     let big = u > core::f32::consts::SQRT_2;
     let (m, k) = if big { (u * 0.5, 1.0) } else { (u, 0.0) };
+    ln_1p_reduced_f32(x, u, m, k)
+}
+
+/// `u = 2ᵏ m` with `m` in `[√½, √2)`, read from the bits of a positive normal `u`. (The
+/// exponent is an i32: SSE2 converts i32 lanes to floats, not i64 lanes.)
+#[inline(always)]
+fn split_f64(u: f64) -> (f64, i32) {
+    let bits = u.to_bits();
+    let k = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // [1, 2)
+    if m > core::f64::consts::SQRT_2 {
+        (m * 0.5, k + 1)
+    } else {
+        (m, k)
+    }
+}
+
+/// `u = 2ᵏ m` with `m` in `[√½, √2)`, read from the bits of a positive normal `u`.
+#[inline(always)]
+fn split_f32(u: f32) -> (f32, i32) {
+    let bits = u.to_bits();
+    let k = ((bits >> 23) & 0xff) as i32 - 127;
+    let m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000); // [1, 2)
+    if m > core::f32::consts::SQRT_2 {
+        (m * 0.5, k + 1)
+    } else {
+        (m, k)
+    }
+}
+
+/// `ln(1 + x)` from `u = 1 + x` rounded and its split `u = 2ᵏ m`: `ln u` less what
+/// rounding `1 + x` lost, `((u − 1) − x)/u`. Shared by [`ln_1p_f64`] and
+/// [`ln_1p_unit_f64`].
+#[inline(always)]
+fn ln_1p_reduced_f64(x: f64, u: f64, m: f64, k: f64) -> f64 {
+    ln_reduced_f64(m - 1.0, k) - ((u - 1.0) - x) / u
+}
+
+/// `ln(1 + x)` from `u = 1 + x` and its split (see [`ln_1p_reduced_f64`]).
+#[inline(always)]
+fn ln_1p_reduced_f32(x: f32, u: f32, m: f32, k: f32) -> f32 {
     ln_reduced_f32(m - 1.0, k) - ((u - 1.0) - x) / u
 }
 
@@ -139,13 +166,8 @@ pub fn ln_f32(x: f32) -> f32 {
 
     let subnormal = x < f32::MIN_POSITIVE;
     let xs = if subnormal { x * TWO25 } else { x };
-    let bits = xs.to_bits();
-    let mut k = ((bits >> 23) & 0xff) as i32 - 127 - if subnormal { 25 } else { 0 };
-    let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000); // [1, 2)
-    if m > core::f32::consts::SQRT_2 {
-        m *= 0.5;
-        k += 1;
-    }
+    let (m, k) = split_f32(xs);
+    let k = k - if subnormal { 25 } else { 0 };
     let result = ln_reduced_f32(m - 1.0, k as f32);
     if x > 0.0 && x < f32::INFINITY {
         result
