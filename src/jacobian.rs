@@ -14,7 +14,7 @@ use crate::scalar::Scalar;
 
 /// `∂a/∂z = diag(g'(z))`, `(N, N)`: an elementwise function has a diagonal Jacobian
 /// [L2.3].
-pub fn activation<T: Scalar, A: Activation<T>, const N: usize>(
+pub fn da_dz<T: Scalar, A: Activation<T>, const N: usize>(
     g: &A,
     z: &Vector<T, N>,
 ) -> Matrix<T, N, N> {
@@ -24,19 +24,19 @@ pub fn activation<T: Scalar, A: Activation<T>, const N: usize>(
 /// `∂z/∂W = I_O ⊗ a_prevᵀ`, `(O, O·I)`, for `z = W a_prev + b` with `W` `(O, I)`:
 /// row `i` holds `a_prevᵀ` in the columns of row `i` of `W` and zeros elsewhere
 /// [L2.5, L1.3]. `OI` must equal `O · I` (checked at compile time).
-pub fn weights<T: Scalar, const O: usize, const I: usize, const OI: usize>(
+pub fn dz_dw<T: Scalar, const O: usize, const I: usize, const OI: usize>(
     a_prev: &Vector<T, I>,
 ) -> Matrix<T, O, OI> {
     Matrix::<T, O, O>::identity().kron(&a_prev.transpose())
 }
 
 /// `∂z/∂b = I_O`, `(O, O)` [L2.6, L1.3].
-pub fn bias<T: Scalar, const O: usize>() -> Matrix<T, O, O> {
+pub fn dz_db<T: Scalar, const O: usize>() -> Matrix<T, O, O> {
     Matrix::identity()
 }
 
 /// `∂z/∂a_prev = W`, `(O, I)` [L2.2].
-pub fn input<T: Scalar, const O: usize, const I: usize>(
+pub fn dz_da_prev<T: Scalar, const O: usize, const I: usize>(
     weights: &Matrix<T, O, I>,
 ) -> Matrix<T, O, I> {
     *weights
@@ -44,17 +44,17 @@ pub fn input<T: Scalar, const O: usize, const I: usize>(
 
 /// `∂z[l+1]/∂z[l] = W[l+1] diag(g'(z[l]))`, `(O, N)` [L1.1]: through `a[l] = g(z[l])` and
 /// then `z[l+1] = W[l+1] a[l] + b[l+1]`.
-pub fn layer_to_layer<T: Scalar, A: Activation<T>, const O: usize, const N: usize>(
+pub fn dz_next_dz<T: Scalar, A: Activation<T>, const O: usize, const N: usize>(
     next_weights: &Matrix<T, O, N>,
     g: &A,
     z: &Vector<T, N>,
 ) -> Matrix<T, O, N> {
-    *next_weights * activation(g, z)
+    *next_weights * da_dz(g, z)
 }
 
 /// Reshapes the `(1, O·I)` Jacobian `∂J/∂W` of the scalar `J` into the gradient `dW`,
 /// `(O, I)`, shaped like `W` \[M2\]. `OI` must equal `O · I` (checked at compile time).
-pub fn to_gradient<T: Scalar, const O: usize, const I: usize, const OI: usize>(
+pub fn reshape_to_gradient<T: Scalar, const O: usize, const I: usize, const OI: usize>(
     jacobian: &RowVector<T, OI>,
 ) -> Matrix<T, O, I> {
     jacobian.reshape()

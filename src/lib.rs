@@ -56,12 +56,12 @@
 //! | C1–C4 | squared error, cross-entropy, its Bernoulli meaning | [`SquaredError`], [`CrossEntropy`], [`loss`] | `c1_…` to `c4_…` |
 //! | C5–C6 | the cost of one example, of `m` examples | [`Loss::cost`], [`train::Trainer`] | `c5_…`, `c6_…` |
 //! | C7 | `W := W − α dW` | [`optim::Sgd`], [`Parameters::add_scaled`] | `c7_…`, `tests/optim.rs` |
-//! | M1, M2 | Jacobian shapes; `dW` is `∂J/∂W` reshaped | [`jacobian`], [`Matrix::reshape`], [`jacobian::to_gradient`] | `m1_…`, `m2_…` |
+//! | M1, M2 | Jacobian shapes; `dW` is `∂J/∂W` reshaped | [`jacobian`], [`Matrix::reshape`], [`jacobian::reshape_to_gradient`] | `m1_…`, `m2_…` |
 //! | M3 | `(ABC)ᵀ = CᵀBᵀAᵀ` | [`Matrix::transpose`] | `m3_…`, `tests/matrix_laws.rs` |
 //! | L3.1–L3.7 | `δ[3] = a[3] − y`, `dW[3] = δ[3] a[2]ᵀ` | [`SigmoidCrossEntropy`], [`Layer::backward`] | `l3_1_…` to `l3_7_…` |
 //! | L3.8 | the squared loss's `δ[3]`, no cancellation | [`SquaredError`] | `l3_8_…` |
-//! | L2.1–L2.9 | `δ[2] = (W[3]ᵀ δ[3]) ⊙ g'(z[2])`, `dW[2] = δ[2] a[1]ᵀ` | [`Dense::delta`], [`Layer::backward`], [`jacobian::weights`] | `l2_1_…` to `l2_9_…` |
-//! | L1.1–L1.4 | `δ[1] = (W[2]ᵀ δ[2]) ⊙ g'(z[1])`, `dW[1] = δ[1] xᵀ` | [`jacobian::layer_to_layer`], [`Layer::backward_params`] | `l1_1_…` to `l1_4_…` |
+//! | L2.1–L2.9 | `δ[2] = (W[3]ᵀ δ[3]) ⊙ g'(z[2])`, `dW[2] = δ[2] a[1]ᵀ` | [`Dense::delta`], [`Layer::backward`], [`jacobian::dz_dw`] | `l2_1_…` to `l2_9_…` |
+//! | L1.1–L1.4 | `δ[1] = (W[2]ᵀ δ[2]) ⊙ g'(z[1])`, `dW[1] = δ[1] xᵀ` | [`jacobian::dz_next_dz`], [`Layer::backward_params`] | `l1_1_…` to `l1_4_…` |
 //! | S1–S4 | the summary, any dense layer | [`Layer::backward`] on [`Dense`] | `s1_…` to `s4_…` |
 //! | S5 | batches: `dW = (1/m) dZ Aᵀ`, `db = (1/m) Σ dZ` | [`loss`] (the `1/m`), [`Matrix::mul_tr`], [`Matrix::row_sums`] | `s5_…`, `tests/training.rs` |
 //!

@@ -158,12 +158,12 @@ impl Seed {
     /// `∂J/∂z[2] = ∂J/∂z[3] · ∂z[3]/∂a[2] · ∂a[2]/∂z[2] = δ[3] W[3] diag(g'(z[2]))`, (1, 2),
     /// multiplied out from the full Jacobians [L2.2, L2.3, L2.7].
     fn dj_dz2(&self) -> Matrix<f64, 1, 2> {
-        self.dj_dz3() * jacobian::input(&self.net.2.weights) * jacobian::activation(&Relu, &self.z2)
+        self.dj_dz3() * jacobian::dz_da_prev(&self.net.2.weights) * jacobian::da_dz(&Relu, &self.z2)
     }
 
     /// `∂J/∂z[1] = ∂J/∂z[2] · W[2] diag(g'(z[1]))`, (1, 4) [L1.1, L1.2].
     fn dj_dz1(&self) -> Matrix<f64, 1, 4> {
-        self.dj_dz2() * jacobian::layer_to_layer(&self.net.1.weights, &Relu, &self.z1)
+        self.dj_dz2() * jacobian::dz_next_dz(&self.net.1.weights, &Relu, &self.z1)
     }
 }
 
@@ -449,7 +449,7 @@ fn m1_jacobian_of_f_from_rm_to_rn_is_n_by_m_whether_x_is_a_row_or_a_column() {
     assert_eq!(from_column, from_row);
     // The crate's (n, m) matrix for it, W[2] [L2.2]: f is linear, so the difference
     // quotients are exact up to rounding (u · |f| / ε ≈ 1e-10).
-    let exact: Matrix<f64, 2, 4> = jacobian::input(&w2);
+    let exact: Matrix<f64, 2, 4> = jacobian::dz_da_prev(&w2);
     assert!(from_column.max_abs_diff(&exact) < 1e-9);
 }
 
@@ -464,7 +464,7 @@ fn m2_dw_is_the_jacobian_row_over_vec_w_reshaped_to_w_shape() {
         Matrix::filled(s.cost(&net))
     });
     // Reshaped to W[2]'s (2, 4) it is dW[2], both from finite differences and from backward.
-    let dw2: Matrix<f64, 2, 4> = jacobian::to_gradient(&row);
+    let dw2: Matrix<f64, 2, 4> = jacobian::reshape_to_gradient(&row);
     assert_eq!(dw2, fd_grads.1.weights);
     fd::assert_agree("dW[2] = reshape(∂J/∂W[2])", &s.grads.1.weights, &dw2);
     // vec is row by row: entry k of the row is W[k / 4][k % 4].
@@ -472,7 +472,10 @@ fn m2_dw_is_the_jacobian_row_over_vec_w_reshaped_to_w_shape() {
     for k in 0..8 {
         assert_eq!(v[(0, k)], s.grads.1.weights[(k / 4, k % 4)]);
     }
-    assert_eq!(jacobian::to_gradient::<f64, 2, 4, 8>(&v), s.grads.1.weights);
+    assert_eq!(
+        jacobian::reshape_to_gradient::<f64, 2, 4, 8>(&v),
+        s.grads.1.weights
+    );
 }
 
 #[test]
@@ -491,7 +494,7 @@ fn m3_transpose_of_abc_is_ct_bt_at() {
     );
     // The seed's use of it [L2.7]: (δ[3] W[3] diag(g'(z[2])))ᵀ = diag(g'(z[2]))ᵀ W[3]ᵀ δ[3]ᵀ.
     let s = seed();
-    let d = jacobian::activation(&Relu, &s.z2);
+    let d = jacobian::da_dz(&Relu, &s.z2);
     let lhs = (s.dj_dz3() * s.net.2.weights * d).transpose();
     let rhs = d.transpose() * s.net.2.weights.transpose() * s.dj_dz3().transpose();
     assert_eq!(lhs, rhs);
@@ -504,16 +507,16 @@ fn l3_1_chain_rule_dj_dw3_is_dj_da3_times_da3_dz3_times_dz3_dw3() {
     let s = seed();
     // The three factors of the unfused chain, each a full Jacobian:
     let dj_da3 = CrossEntropy.gradient(&s.a3, &s.y); //                  (1, 1) [L3.2]
-    let da3_dz3 = jacobian::activation(&Sigmoid, &s.z3); //              (1, 1) [L3.3]
-    let dz3_dw3: Matrix<f64, 1, 2> = jacobian::weights(&s.a2); //       (1, 2) [L3.5]
-    let dz3_db3 = jacobian::bias::<f64, 1>(); //                        (1, 1) [L3.5]
+    let da3_dz3 = jacobian::da_dz(&Sigmoid, &s.z3); //              (1, 1) [L3.3]
+    let dz3_dw3: Matrix<f64, 1, 2> = jacobian::dz_dw(&s.a2); //       (1, 2) [L3.5]
+    let dz3_db3 = jacobian::dz_db::<f64, 1>(); //                        (1, 1) [L3.5]
     let dj_dw3 = dj_da3 * da3_dz3 * dz3_dw3;
     let dj_db3 = dj_da3 * da3_dz3 * dz3_db3;
     // (a) equals backward's dW[3], db[3] (the fused path) ...
     fd::assert_agree(
         "L3.1 dW[3]",
         &s.grads.2.weights,
-        &jacobian::to_gradient::<f64, 1, 2, 2>(&dj_dw3),
+        &jacobian::reshape_to_gradient::<f64, 1, 2, 2>(&dj_dw3),
     );
     fd::assert_agree("L3.1 db[3]", &s.grads.2.bias, &dj_db3);
     // (b) ... and central differences of J.
@@ -555,7 +558,7 @@ fn l3_3_sigma_prime_is_sigma_times_one_minus_sigma() {
         let sz = sigmoid(z);
         // The crate computes exactly this product: equal bit for bit.
         assert_eq!(Sigmoid.derivative(z), sz * (1.0 - sz));
-        let d = jacobian::activation(&Sigmoid, &Matrix::<f64, 1, 1>::filled(z));
+        let d = jacobian::da_dz(&Sigmoid, &Matrix::<f64, 1, 1>::filled(z));
         let numeric = fd::central(|v| Sigmoid.value(v), z);
         fd::assert_agree("L3.3 σ'", &d, &Matrix::filled(numeric));
     }
@@ -574,7 +577,7 @@ fn l3_4_dz3_dw3_11_is_a2_11_and_dz3_dw3_12_is_a2_21() {
     // z[3] is linear in W[3]: the difference quotients are exact up to rounding (1e-9).
     assert!((fd::central(|v| z3_at(v, w12), w11) - s.a2[(0, 0)]).abs() < 1e-9);
     assert!((fd::central(|v| z3_at(w11, v), w12) - s.a2[(1, 0)]).abs() < 1e-9);
-    let dz3_dw3: Matrix<f64, 1, 2> = jacobian::weights(&s.a2);
+    let dz3_dw3: Matrix<f64, 1, 2> = jacobian::dz_dw(&s.a2);
     assert_eq!(dz3_dw3[(0, 0)], 1.5); //   a[2]₁₁, by hand
     assert_eq!(dz3_dw3[(0, 1)], 43.0 / 64.0); // a[2]₂₁
 }
@@ -582,9 +585,9 @@ fn l3_4_dz3_dw3_11_is_a2_11_and_dz3_dw3_12_is_a2_21() {
 #[test]
 fn l3_5_dz3_dw3_is_a2_transposed_and_dz3_db3_is_1() {
     let s = seed();
-    let dz3_dw3: Matrix<f64, 1, 2> = jacobian::weights(&s.a2);
+    let dz3_dw3: Matrix<f64, 1, 2> = jacobian::dz_dw(&s.a2);
     assert_eq!(dz3_dw3, s.a2.transpose());
-    assert_eq!(jacobian::bias::<f64, 1>(), Matrix::filled(1.0));
+    assert_eq!(jacobian::dz_db::<f64, 1>(), Matrix::filled(1.0));
     let layer = s.net.2;
     let numeric_w: Matrix<f64, 1, 2> = fd::jacobian(&layer.weights, |w| *w * s.a2 + layer.bias);
     let numeric_b: Matrix<f64, 1, 1> = fd::jacobian(&layer.bias, |b| layer.weights * s.a2 + *b);
@@ -601,7 +604,7 @@ fn l3_6_delta3_is_a3_minus_y() {
     assert!((delta3[(0, 0)] - by_hand).abs() <= 4.0 * f64::EPSILON);
     assert_eq!(delta3, s.a3 - s.y);
     // (a) L3.2 times L3.3: dJ/da[3] · da[3]/dz[3], the sigmoid's derivative cancelling.
-    let product = CrossEntropy.gradient(&s.a3, &s.y) * jacobian::activation(&Sigmoid, &s.z3);
+    let product = CrossEntropy.gradient(&s.a3, &s.y) * jacobian::da_dz(&Sigmoid, &s.z3);
     fd::assert_agree("L3.6 δ[3] = L3.2 × L3.3", &delta3, &product);
     // (b) Finite differences of J(z[3]).
     let numeric = fd::gradient(&s.z3, |z| s.j_of_z3(z));
@@ -636,14 +639,14 @@ fn l3_7_dw3_is_delta3_times_a2_transposed_and_db3_is_delta3() {
     let s = seed();
     let delta3 = s.dj_dz3();
     // (a) the Jacobian product δ[3] · (I₁ ⊗ a[2]ᵀ), reshaped (here already (1, 2)).
-    let dz3_dw3: Matrix<f64, 1, 2> = jacobian::weights(&s.a2);
-    let dw3: Matrix<f64, 1, 2> = jacobian::to_gradient(&(delta3 * dz3_dw3));
+    let dz3_dw3: Matrix<f64, 1, 2> = jacobian::dz_dw(&s.a2);
+    let dw3: Matrix<f64, 1, 2> = jacobian::reshape_to_gradient(&(delta3 * dz3_dw3));
     assert_eq!(dw3, delta3 * s.a2.transpose());
     fd::assert_agree("L3.7 dW[3]", &s.grads.2.weights, &dw3);
     fd::assert_agree(
         "L3.7 db[3]",
         &s.grads.2.bias,
-        &(delta3 * jacobian::bias::<f64, 1>()),
+        &(delta3 * jacobian::dz_db::<f64, 1>()),
     );
     // (b) finite differences.
     let fd_grads = s.numerical_gradients();
@@ -689,20 +692,20 @@ fn l3_8_squared_loss_gives_delta3_a3_minus_y_times_a3_one_minus_a3_without_cance
 #[test]
 fn l2_1_chain_rule_dj_dw2_is_dj_dz3_dz3_da2_da2_dz2_dz2_dw2() {
     let s = seed();
-    let dz2_dw2: Matrix<f64, 2, 8> = jacobian::weights(&s.a1); //                   (2, 8)
+    let dz2_dw2: Matrix<f64, 2, 8> = jacobian::dz_dw(&s.a1); //                   (2, 8)
     let dj_dw2 = s.dj_dz3() //                                                       (1, 1)
-        * jacobian::input(&s.net.2.weights) //                                       (1, 2)
-        * jacobian::activation(&Relu, &s.z2) //                                      (2, 2)
+        * jacobian::dz_da_prev(&s.net.2.weights) //                                       (1, 2)
+        * jacobian::da_dz(&Relu, &s.z2) //                                      (2, 2)
         * dz2_dw2; //                                                                (1, 8)
     let dj_db2 = s.dj_dz3()
-        * jacobian::input(&s.net.2.weights)
-        * jacobian::activation(&Relu, &s.z2)
-        * jacobian::bias::<f64, 2>();
+        * jacobian::dz_da_prev(&s.net.2.weights)
+        * jacobian::da_dz(&Relu, &s.z2)
+        * jacobian::dz_db::<f64, 2>();
     // (a) reshaped, the product is backward's dW[2] and db[2] (db is the transposed row).
     fd::assert_agree(
         "L2.1 dW[2]",
         &s.grads.1.weights,
-        &jacobian::to_gradient::<f64, 2, 4, 8>(&dj_dw2),
+        &jacobian::reshape_to_gradient::<f64, 2, 4, 8>(&dj_dw2),
     );
     fd::assert_agree("L2.1 db[2]", &s.grads.1.bias, &dj_db2.transpose());
     // (b) central differences of J.
@@ -715,7 +718,7 @@ fn l2_1_chain_rule_dj_dw2_is_dj_dz3_dz3_da2_da2_dz2_dz2_dw2() {
 fn l2_2_dz3_da2_is_w3() {
     let s = seed();
     let layer = s.net.2;
-    let exact: Matrix<f64, 1, 2> = jacobian::input(&layer.weights);
+    let exact: Matrix<f64, 1, 2> = jacobian::dz_da_prev(&layer.weights);
     assert_eq!(exact, layer.weights);
     let numeric: Matrix<f64, 1, 2> = fd::jacobian(&s.a2, |a| layer.pre_activation(a));
     assert!(numeric.max_abs_diff(&layer.weights) < 1e-9); // linear in a[2]: rounding only
@@ -724,17 +727,17 @@ fn l2_2_dz3_da2_is_w3() {
 #[test]
 fn l2_3_da2_dz2_is_diag_g_prime_z2_an_elementwise_function_has_a_diagonal_jacobian() {
     let s = seed();
-    let exact = jacobian::activation(&Relu, &s.z2);
+    let exact = jacobian::da_dz(&Relu, &s.z2);
     assert_eq!(exact, Matrix::from_rows([[1.0, 0.0], [0.0, 1.0]]));
     let numeric: Matrix<f64, 2, 2> = fd::jacobian(&s.z2, relu);
     assert!(numeric.max_abs_diff(&exact) < 1e-9); // ReLU is linear on each side of 0
     // At z[1], where unit 1 is inactive, the diagonal holds a 0; off the diagonal, zeros.
-    let exact1 = jacobian::activation(&Relu, &s.z1);
+    let exact1 = jacobian::da_dz(&Relu, &s.z1);
     assert_eq!(exact1, Matrix::from_column([0.0, 1.0, 1.0, 1.0]).diag());
     let numeric1: Matrix<f64, 4, 4> = fd::jacobian(&s.z1, relu);
     assert!(numeric1.max_abs_diff(&exact1) < 1e-9);
     // And for a smooth g: diag(tanh'(z)), off-diagonal entries exactly 0.
-    let tanh_exact = jacobian::activation(&Tanh, &s.z1);
+    let tanh_exact = jacobian::da_dz(&Tanh, &s.z1);
     let tanh_numeric: Matrix<f64, 4, 4> = fd::jacobian(&s.z1, |z| z.map(f64::tanh));
     fd::assert_agree("L2.3 diag(tanh'(z))", &tanh_exact, &tanh_numeric);
     for i in 0..4 {
@@ -760,7 +763,7 @@ fn l2_4_relu_prime_is_0_below_and_1_above_the_kink_and_the_crate_picks_0_at_it()
     assert_eq!(Relu.derivative(0.0), 0.0);
     assert_eq!(Relu.derivative(-0.0), 0.0);
     assert_eq!(
-        jacobian::activation(&Relu, &Matrix::<f64, 1, 1>::filled(0.0)),
+        jacobian::da_dz(&Relu, &Matrix::<f64, 1, 1>::filled(0.0)),
         Matrix::filled(0.0)
     );
 }
@@ -768,7 +771,7 @@ fn l2_4_relu_prime_is_0_below_and_1_above_the_kink_and_the_crate_picks_0_at_it()
 #[test]
 fn l2_5_dz2_dw2_is_2_by_8_i2_kron_a1_transposed() {
     let s = seed();
-    let exact: Matrix<f64, 2, 8> = jacobian::weights(&s.a1);
+    let exact: Matrix<f64, 2, 8> = jacobian::dz_dw(&s.a1);
     // Row i holds a[1]ᵀ in the columns of row i of W[2] and zeros elsewhere, by hand:
     let a = s.a1;
     let by_hand = Matrix::from_rows([
@@ -803,7 +806,7 @@ fn l2_5_dz2_dw2_is_2_by_8_i2_kron_a1_transposed() {
 fn l2_6_dz2_db2_is_i2() {
     let s = seed();
     let layer = s.net.1;
-    assert_eq!(jacobian::bias::<f64, 2>(), Matrix::<f64, 2, 2>::identity());
+    assert_eq!(jacobian::dz_db::<f64, 2>(), Matrix::<f64, 2, 2>::identity());
     let numeric: Matrix<f64, 2, 2> = fd::jacobian(&layer.bias, |b| layer.weights * s.a1 + *b);
     assert!(numeric.max_abs_diff(&Matrix::identity()) < 1e-9);
 }
@@ -830,9 +833,9 @@ fn l2_7_dj_dz2_is_delta3_w3_diag_g_prime_z2_and_its_transpose_is_delta2() {
 fn l2_8_dw2_is_delta2_times_a1_transposed() {
     let s = seed();
     // (a) ∂J/∂W[2] = δ[2]ᵀ (I₂ ⊗ a[1]ᵀ), (1, 8), reshaped to (2, 4) ...
-    let dz2_dw2: Matrix<f64, 2, 8> = jacobian::weights(&s.a1);
+    let dz2_dw2: Matrix<f64, 2, 8> = jacobian::dz_dw(&s.a1);
     let jac = s.dj_dz2() * dz2_dw2;
-    let reshaped: Matrix<f64, 2, 4> = jacobian::to_gradient(&jac);
+    let reshaped: Matrix<f64, 2, 4> = jacobian::reshape_to_gradient(&jac);
     // ... is the outer product δ[2] a[1]ᵀ, and backward's dW[2].
     let delta2 = s.dj_dz2().transpose();
     fd::assert_agree(
@@ -853,7 +856,7 @@ fn l2_8_dw2_is_delta2_times_a1_transposed() {
 fn l2_9_db2_is_delta2() {
     let s = seed();
     // (a) ∂J/∂b[2] = δ[2]ᵀ I₂, so db[2] = δ[2].
-    let jac = s.dj_dz2() * jacobian::bias::<f64, 2>();
+    let jac = s.dj_dz2() * jacobian::dz_db::<f64, 2>();
     fd::assert_agree("L2.9 db[2]", &s.grads.1.bias, &jac.transpose());
     // (b) central differences.
     fd::assert_agree(
@@ -868,8 +871,8 @@ fn l2_9_db2_is_delta2() {
 #[test]
 fn l1_1_dz2_dz1_is_w2_diag_g_prime_z1() {
     let s = seed();
-    let exact = jacobian::layer_to_layer(&s.net.1.weights, &Relu, &s.z1); // (2, 4)
-    assert_eq!(exact, s.net.1.weights * jacobian::activation(&Relu, &s.z1));
+    let exact = jacobian::dz_next_dz(&s.net.1.weights, &Relu, &s.z1); // (2, 4)
+    assert_eq!(exact, s.net.1.weights * jacobian::da_dz(&Relu, &s.z1));
     // Unit 1 of layer 1 is inactive: column 1 is zero, the others are W[2]'s.
     assert_eq!(exact.column(0), Matrix::zeros());
     assert_eq!(exact.column(2), s.net.1.weights.column(2));
@@ -898,7 +901,7 @@ fn l1_2_delta1_is_w2_transposed_delta2_hadamard_g_prime_z1() {
 #[test]
 fn l1_3_dz1_dw1_is_i4_kron_x_transposed_and_dz1_db1_is_i4() {
     let s = seed();
-    let exact_w: Matrix<f64, 4, 12> = jacobian::weights(&s.x);
+    let exact_w: Matrix<f64, 4, 12> = jacobian::dz_dw(&s.x);
     assert_eq!(
         exact_w,
         Matrix::<f64, 4, 4>::identity().kron(&s.x.transpose())
@@ -912,7 +915,7 @@ fn l1_3_dz1_dw1_is_i4_kron_x_transposed_and_dz1_db1_is_i4() {
     let layer = s.net.0;
     let numeric_w: Matrix<f64, 4, 12> = fd::jacobian(&layer.weights, |w| *w * s.x + layer.bias);
     assert!(numeric_w.max_abs_diff(&exact_w) < 1e-9); // linear: rounding only
-    assert_eq!(jacobian::bias::<f64, 4>(), Matrix::<f64, 4, 4>::identity());
+    assert_eq!(jacobian::dz_db::<f64, 4>(), Matrix::<f64, 4, 4>::identity());
     let numeric_b: Matrix<f64, 4, 4> = fd::jacobian(&layer.bias, |b| layer.weights * s.x + *b);
     assert!(numeric_b.max_abs_diff(&Matrix::identity()) < 1e-9);
 }
@@ -921,9 +924,9 @@ fn l1_3_dz1_dw1_is_i4_kron_x_transposed_and_dz1_db1_is_i4() {
 fn l1_4_dw1_is_delta1_x_transposed_and_db1_is_delta1() {
     let s = seed();
     // (a) ∂J/∂W[1] = δ[1]ᵀ (I₄ ⊗ xᵀ), (1, 12), reshaped to (4, 3); ∂J/∂b[1] = δ[1]ᵀ I₄.
-    let dz1_dw1: Matrix<f64, 4, 12> = jacobian::weights(&s.x);
-    let dw1: Matrix<f64, 4, 3> = jacobian::to_gradient(&(s.dj_dz1() * dz1_dw1));
-    let db1 = (s.dj_dz1() * jacobian::bias::<f64, 4>()).transpose();
+    let dz1_dw1: Matrix<f64, 4, 12> = jacobian::dz_dw(&s.x);
+    let dw1: Matrix<f64, 4, 3> = jacobian::reshape_to_gradient(&(s.dj_dz1() * dz1_dw1));
+    let db1 = (s.dj_dz1() * jacobian::dz_db::<f64, 4>()).transpose();
     fd::assert_agree("L1.4 reshape = δ[1] xᵀ", &dw1, &Matrix::outer(&db1, &s.x));
     fd::assert_agree("L1.4 dW[1]", &s.grads.0.weights, &dw1);
     fd::assert_agree("L1.4 db[1]", &s.grads.0.bias, &db1);
