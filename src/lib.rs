@@ -81,6 +81,8 @@
 
 pub mod activation;
 pub mod data;
+#[doc = include_str!("derivation.md")]
+pub mod derivation {}
 pub mod error;
 pub mod gradcheck;
 pub mod heap;
