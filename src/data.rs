@@ -25,14 +25,15 @@
 //!
 //! # The CSV dialect
 //!
-//! Fields are separated by commas; lines end in `\n` or `\r\n`; spaces and tabs around a
+//! Fields are separated by commas; lines end in `\n` or `\r\n` (a file whose lines end
+//! in `\r` alone is refused, with a message that says so); spaces and tabs around a
 //! field are ignored; a field may be enclosed in double quotes (a quote inside is written
 //! `""`), which allows commas in header names; a UTF-8 byte order mark at the start is
 //! skipped. Blank lines may follow the last row but may not appear before it. Every
 //! value must be a finite number as Rust's `f64::from_str` reads it (`1`, `-2.5`,
 //! `3e-4`), and every row must have as many fields as the first.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quoted};
 use crate::matrix::Matrix;
 use crate::rng::Rng;
 use crate::scalar::Scalar;
@@ -250,6 +251,17 @@ impl<T: Scalar> Dataset<T> {
             .enumerate()
             .map(|(i, l)| (i + 1, l))
             .collect();
+        // A carriage return left inside a line: the file's lines end in CR alone (classic
+        // Mac OS), which would otherwise read as one long header row and no data.
+        if let Some((line, _)) = lines.iter().find(|(_, l)| l.contains('\r')) {
+            return Err(parse_error(
+                *line,
+                0,
+                "the line holds a carriage return (CR) that does not end it: the file's \
+                 lines seem to end in CR alone; convert them to LF or CRLF line endings"
+                    .to_string(),
+            ));
+        }
         let is_blank = |l: &str| l.trim().is_empty();
         let Some(last) = lines.iter().rposition(|(_, l)| !is_blank(l)) else {
             let expected = if options.has_header {
@@ -312,8 +324,9 @@ impl<T: Scalar> Dataset<T> {
             LabelColumn::Name(name) => {
                 let Some(header) = &header else {
                     return Err(Error::invalid(format!(
-                        "{source}: the label column is chosen by name (\"{name}\"), but the \
-                         options say the file has no header row to find it in"
+                        "{source}: the label column is chosen by name ({}), but the \
+                         options say the file has no header row to find it in",
+                        quoted(name)
                     )));
                 };
                 let found: Vec<usize> = (0..n_columns)
@@ -322,12 +335,18 @@ impl<T: Scalar> Dataset<T> {
                 match found.as_slice() {
                     [j] => *j,
                     [] => {
-                        let names: Vec<&str> = header.iter().map(|h| h.as_ref()).collect();
+                        // At most 10 names, each quoted (cut and escaped).
+                        let mut names: Vec<String> =
+                            header.iter().take(10).map(|h| quoted(h)).collect();
+                        if header.len() > 10 {
+                            names.push(format!("… ({} columns in all)", header.len()));
+                        }
                         return Err(parse_error(
                             1,
                             0,
                             format!(
-                                "no column named \"{name}\" for the label; the header has: {}",
+                                "no column named {} for the label; the header has: {}",
+                                quoted(name),
                                 names.join(", ")
                             ),
                         ));
@@ -337,8 +356,9 @@ impl<T: Scalar> Dataset<T> {
                             1,
                             b + 1,
                             format!(
-                                "the label column name \"{name}\" appears twice, in columns \
+                                "the label column name {} appears twice, in columns \
                                  {} and {}",
+                                quoted(name),
                                 a + 1,
                                 b + 1
                             ),
@@ -351,7 +371,7 @@ impl<T: Scalar> Dataset<T> {
             header.map(|h| h.into_iter().map(Cow::into_owned).collect());
         // How a message names column j: by its header name, else by its number.
         let describe = |j: usize| match &header_names {
-            Some(names) => format!("column \"{}\"", names[j]),
+            Some(names) => format!("column {}", quoted(&names[j])),
             None => format!("column {}", j + 1),
         };
         if data_lines.is_empty() {
@@ -398,8 +418,9 @@ impl<T: Scalar> Dataset<T> {
                             line,
                             j + 1,
                             format!(
-                                "the label \"{field}\" in {} must be 0 or 1 (binary labels \
+                                "the label {} in {} must be 0 or 1 (binary labels \
                                  were asked for)",
+                                quoted(field),
                                 describe(j)
                             ),
                         ));
@@ -808,9 +829,9 @@ impl<T: Scalar> Standardizer<T> {
             }
             if !m.is_finite() || !s.is_finite() {
                 return Err(Error::invalid(format!(
-                    "cannot standardise feature \"{}\" of {}: its mean ({m}) or standard \
+                    "cannot standardise feature {} of {}: its mean ({m}) or standard \
                      deviation ({s}) is not finite in {}",
-                    train.feature_names[j],
+                    quoted(&train.feature_names[j]),
                     train.name,
                     T::NAME
                 )));
@@ -835,7 +856,9 @@ impl<T: Scalar> Standardizer<T> {
     ///
     /// # Errors
     /// [`Error::Invalid`] if `data` does not have the number of features the standardizer
-    /// was fitted on; `data` is then unchanged.
+    /// was fitted on, or if a standardised value would not be finite in `T` (a value far
+    /// outside the training set's spread: fitted on `{0, 1e-300}`, the value `1e10`
+    /// becomes `2e310`), naming the example and the feature; `data` is then unchanged.
     pub fn apply(&self, data: &mut Dataset<T>) -> Result<()> {
         if data.n_features != self.mean.len() {
             return Err(Error::invalid(format!(
@@ -845,7 +868,21 @@ impl<T: Scalar> Standardizer<T> {
                 data.n_features
             )));
         }
-        for row in data.features.chunks_exact_mut(self.mean.len()) {
+        let d = self.mean.len();
+        for (i, row) in data.features.chunks_exact(d.max(1)).enumerate() {
+            self.check_finite(row).map_err(|j| {
+                self.not_finite(
+                    row[j],
+                    &format!(
+                        "feature {} of example {i} of {}",
+                        quoted(&data.feature_names[j]),
+                        data.name
+                    ),
+                    j,
+                )
+            })?;
+        }
+        for row in data.features.chunks_exact_mut(d.max(1)) {
             self.standardize(row);
         }
         Ok(())
@@ -855,7 +892,8 @@ impl<T: Scalar> Standardizer<T> {
     ///
     /// # Errors
     /// [`Error::Invalid`] if `features` does not have the number of features the
-    /// standardizer was fitted on; `features` is then unchanged.
+    /// standardizer was fitted on, or if a standardised value would not be finite in `T`;
+    /// `features` is then unchanged.
     pub fn apply_to_features(&self, features: &mut [T]) -> Result<()> {
         if features.len() != self.mean.len() {
             return Err(Error::invalid(format!(
@@ -864,13 +902,40 @@ impl<T: Scalar> Standardizer<T> {
                 features.len()
             )));
         }
+        self.check_finite(features)
+            .map_err(|j| self.not_finite(features[j], &format!("feature {j} of the example"), j))?;
         self.standardize(features);
         Ok(())
     }
 
+    /// `(x − mean) / scale` for feature `j`, computed in `f64` and rounded to `T`.
+    fn standardized(&self, x: T, j: usize) -> T {
+        T::from_f64((x.to_f64() - self.mean[j].to_f64()) / self.scale[j].to_f64())
+    }
+
+    /// `Err(j)` for the first feature `j` of `row` whose standardised value is not finite.
+    fn check_finite(&self, row: &[T]) -> core::result::Result<(), usize> {
+        match (0..row.len()).find(|&j| !self.standardized(row[j], j).is_finite()) {
+            Some(j) => Err(j),
+            None => Ok(()),
+        }
+    }
+
+    /// The error for a value `x` of feature `j` (described by `what`) whose standardised
+    /// value is not finite.
+    fn not_finite(&self, x: T, what: &str, j: usize) -> Error {
+        Error::invalid(format!(
+            "cannot standardise {what}: ({x} − {}) / {} is not finite in {}; the value is far \
+             outside the spread of the data the standardizer was fitted on",
+            self.mean[j],
+            self.scale[j],
+            T::NAME
+        ))
+    }
+
     fn standardize(&self, row: &mut [T]) {
-        for ((x, &m), &s) in row.iter_mut().zip(&self.mean).zip(&self.scale) {
-            *x = T::from_f64((x.to_f64() - m.to_f64()) / s.to_f64());
+        for (j, x) in row.iter_mut().enumerate() {
+            *x = self.standardized(*x, j);
         }
     }
 }
@@ -882,23 +947,26 @@ fn parse_number<T: Scalar>(field: &str, column: &str) -> core::result::Result<T,
         return Err(format!("empty field in {column}; expected a number"));
     }
     let Ok(v) = field.parse::<f64>() else {
-        return Err(format!("\"{field}\" in {column} is not a number"));
+        return Err(format!("{} in {column} is not a number", quoted(field)));
     };
     if v.is_nan() {
         return Err(format!(
-            "\"{field}\" in {column} is NaN; every value must be a finite number"
+            "{} in {column} is NaN; every value must be a finite number",
+            quoted(field)
         ));
     }
     let unsigned = field.trim_start_matches(['+', '-']).to_ascii_lowercase();
     if v.is_infinite() && unsigned.starts_with("inf") {
         return Err(format!(
-            "\"{field}\" in {column} is infinite; every value must be a finite number"
+            "{} in {column} is infinite; every value must be a finite number",
+            quoted(field)
         ));
     }
     let t = T::from_f64(v);
     if !t.is_finite() {
         return Err(format!(
-            "\"{field}\" in {column} is too large for {} (its largest finite value is {:e})",
+            "{} in {column} is too large for {} (its largest finite value is {:e})",
+            quoted(field),
             T::NAME,
             T::MAX
         ));

@@ -41,12 +41,16 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
-    /// Training produced a cost that is NaN or infinite, and stopped.
+    /// Training produced a cost or a parameter that is NaN or infinite, and stopped.
     Diverged {
-        /// The epoch (1-based) in which the cost stopped being finite.
+        /// The epoch (1-based) after which the cost or a parameter was no longer finite.
         epoch: usize,
-        /// The offending cost (NaN or ±∞), as `f64`.
+        /// The training cost after that epoch, as `f64` (finite if only a parameter
+        /// went non-finite where no example reaches it).
         cost: f64,
+        /// The first parameter that is not finite, by its seed name (`W[1](2, 3)`), with
+        /// its value; `None` if every parameter is finite and only the cost is not.
+        parameter: Option<(String, f64)>,
     },
 }
 
@@ -81,16 +85,83 @@ impl fmt::Display for Error {
             }
             Error::Io { path, message } => write!(f, "{path}: {message}"),
             Error::Invalid { message } => f.write_str(message),
-            Error::Diverged { epoch, cost } => write!(
-                f,
-                "training stopped in epoch {epoch}: the cost became {cost}; \
-                 the learning rate is most likely too large (or the inputs are not standardised)"
-            ),
+            Error::Diverged {
+                epoch,
+                cost,
+                parameter,
+            } => {
+                write!(f, "training stopped after epoch {epoch}: ")?;
+                match parameter {
+                    Some((name, value)) => {
+                        write!(f, "parameter {name} became {value} (the cost is {cost})")?
+                    }
+                    None => write!(
+                        f,
+                        "the cost became {cost} while every parameter is still finite \
+                         (a prediction too large for the loss to represent)"
+                    )?,
+                }
+                write!(
+                    f,
+                    "; the parameters were finite before training, so the steps diverged: \
+                     try a smaller learning rate, standardised inputs, or check the data \
+                     for extreme values"
+                )
+            }
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// How many characters of a field an error message quotes; a longer field is cut there
+/// and its full length is given instead.
+pub const QUOTE_LIMIT: usize = 40;
+
+/// A field of an input as error messages quote it: in double quotes, cut to
+/// [`QUOTE_LIMIT`] characters (then `…` and the field's length in bytes follow), with
+/// every character that would print invisibly, look like another, or move the cursor
+/// escaped as Rust writes it: controls (`\0`, `\t`, `\r`), whitespace other than the
+/// plain space (`\u{a0}`, the no-break space), format characters such as the byte-order
+/// mark (`\u{feff}`) and zero-width spaces, and `"` and `\` themselves.
+///
+/// ```
+/// use backprop::error::quoted;
+/// assert_eq!(quoted("1.5"), r#""1.5""#);
+/// assert_eq!(quoted("\u{feff}1\u{a0}"), r#""\u{feff}1\u{a0}""#);
+/// assert_eq!(quoted(&"9".repeat(1_000_000)), format!("\"{}…\" (1000000 bytes)", "9".repeat(40)));
+/// ```
+pub fn quoted(field: &str) -> String {
+    let mut out = String::from("\"");
+    for (n, c) in field.chars().enumerate() {
+        if n == QUOTE_LIMIT {
+            out.push_str(&format!("…\" ({} bytes)", field.len()));
+            return out;
+        }
+        let invisible = matches!(
+            c,
+            '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{180e}'
+                | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+                | '\u{3164}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
+        );
+        if c == '"' || c == '\\' {
+            out.push('\\');
+            out.push(c);
+        } else if c.is_control() || (c.is_whitespace() && c != ' ') || invisible {
+            match c {
+                '\0' => out.push_str("\\0"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                '\n' => out.push_str("\\n"),
+                _ => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
 
 /// `Result` with the crate's [`Error`].
 pub type Result<T> = core::result::Result<T, Error>;

@@ -50,6 +50,16 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
         self.losses(output, target).sum() / T::from_usize(M)
     }
 
+    /// Checks that `label`, one example's label as a [`Dataset`](crate::data::Dataset)
+    /// stores it, is a target this loss can learn from on a network with `outputs`
+    /// outputs; `Err` says why not. The trainer calls it on every label before training.
+    ///
+    /// The default accepts any finite number for one output (a regression target) and a
+    /// class index below `outputs` for several (the target is then one-hot).
+    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), String> {
+        check_label_default(label, outputs)
+    }
+
     /// The cost `J` \[C6\] and `∂J/∂output` at once: [`cost`](Loss::cost) and
     /// [`gradient`](Loss::gradient), equal to each bit for bit. A loss whose value and
     /// gradient share work overrides it ([`SigmoidCrossEntropy`] computes `e^(−|z|)` once
@@ -60,6 +70,39 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
         target: &Matrix<T, N, M>,
     ) -> (T, Matrix<T, N, M>) {
         (self.cost(output, target), self.gradient(output, target))
+    }
+}
+
+/// The default of [`Loss::check_label`]: any finite number for one output, a class
+/// index below `outputs` for several.
+fn check_label_default(label: f64, outputs: usize) -> core::result::Result<(), String> {
+    if outputs == 1 {
+        if label.is_finite() {
+            Ok(())
+        } else {
+            Err(format!("label {label} is not a finite number"))
+        }
+    } else if label >= 0.0 && label < outputs as f64 && label.fract() == 0.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "label {label} is not a class index below the network's {outputs} outputs"
+        ))
+    }
+}
+
+/// [`Loss::check_label`] for the cross-entropies of a sigmoid output: with one output the
+/// label is a probability, `0` or `1` (or a soft target in between); `−(y log ŷ + (1 − y)
+/// log(1 − ŷ))` is unbounded below for any other `y`, so training would drive the cost
+/// to `−∞` instead of fitting anything.
+fn check_probability_label(label: f64, outputs: usize) -> core::result::Result<(), String> {
+    if outputs == 1 && !(0.0..=1.0).contains(&label) {
+        Err(format!(
+            "label {label} is not in [0, 1]: binary cross-entropy needs 0 or 1 (or a \
+             probability) for its one output"
+        ))
+    } else {
+        check_label_default(label, outputs)
     }
 }
 
@@ -146,6 +189,10 @@ impl CrossEntropy {
 }
 
 impl<T: Scalar> Loss<T> for CrossEntropy {
+    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), String> {
+        check_probability_label(label, outputs)
+    }
+
     #[inline(always)]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         *output
@@ -209,6 +256,10 @@ impl<T: Scalar> Loss<T> for CrossEntropy {
 pub struct SigmoidCrossEntropy;
 
 impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
+    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), String> {
+        check_probability_label(label, outputs)
+    }
+
     #[inline(always)]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         output.map(sigmoid)
@@ -304,10 +355,42 @@ impl SigmoidCrossEntropy {
 /// `1e-15`). Likewise its gradient `ŷ_a − 1` is `−r/(1 + r)`, exact, where `ŷ_a − 1`
 /// would be rounding noise. A gradient check, which divides differences of the cost by a
 /// small step, needs exactly this.
+///
+/// Softmax over one output is always 1, so the cost would be 0 and nothing would train:
+/// a network with one output and this loss does not compile (use [`SigmoidCrossEntropy`]).
+///
+/// ```compile_fail,E0080
+/// use backprop::{Loss, Matrix, SoftmaxCrossEntropy};
+/// let z = Matrix::<f64, 1, 1>::filled(2.0);
+/// let _ = SoftmaxCrossEntropy.gradient(&z, &z); // one output: refused at compile time
+/// ```
+///
+/// ```
+/// # use backprop::{Loss, Matrix, SoftmaxCrossEntropy};
+/// let z = Matrix::<f64, 2, 1>::from_column([2.0, 0.0]);
+/// let y = Matrix::<f64, 2, 1>::from_column([1.0, 0.0]);
+/// let _ = SoftmaxCrossEntropy.gradient(&z, &y); // two outputs: fine
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SoftmaxCrossEntropy;
 
 impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
+    /// Softmax over one output is always 1, so its cost is 0 and nothing would train:
+    /// one output is refused (use [`SigmoidCrossEntropy`]); with several, the label is a
+    /// class index.
+    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), String> {
+        if outputs == 1 {
+            Err(
+                "softmax cross-entropy needs at least 2 outputs: softmax over one output \
+                 is always 1, so the cost is 0 and nothing trains (use \
+                 SigmoidCrossEntropy for one output)"
+                    .to_string(),
+            )
+        } else {
+            check_label_default(label, outputs)
+        }
+    }
+
     #[inline(always)]
     fn predict<const N: usize, const M: usize>(&self, output: &Matrix<T, N, M>) -> Matrix<T, N, M> {
         softmax(output)
@@ -319,6 +402,7 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
         output: &Matrix<T, N, M>,
         target: &Matrix<T, N, M>,
     ) -> RowVector<T, M> {
+        const { assert!(N > 1, "softmax cross-entropy needs at least 2 outputs") };
         RowVector::from_fn(|_, j| {
             let column = ShiftedExpSum::of(output, j);
             let ln_sum = column.rest.ln_1p(); // ln(1 + r) = logsumexp(z) − μ
@@ -342,6 +426,7 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
         output: &Matrix<T, N, M>,
         target: &Matrix<T, N, M>,
     ) -> Matrix<T, N, M> {
+        const { assert!(N > 1, "softmax cross-entropy needs at least 2 outputs") };
         // ∂L/∂zₖ = ŷₖ Σⱼ yⱼ − yₖ, which is ŷ − y when the target sums to 1.
         let mut grad = *output;
         let m = T::from_usize(M);

@@ -563,10 +563,12 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
         out
     }
 
-    /// The Frobenius norm `‖A‖_F = sqrt(Σ A[(i, j)]²) = sqrt(vec(A) · vec(A))`.
+    /// The Frobenius norm `‖A‖_F = sqrt(Σ A[(i, j)]²) = sqrt(vec(A) · vec(A))`, scaled by
+    /// the largest `|A[(i, j)]|` on the way so that it is finite whenever every entry is
+    /// (no square overflows); NaN if an entry is NaN.
     #[inline]
     pub fn norm(&self) -> T {
-        self.dot(self).sqrt()
+        crate::scalar::euclidean_norm(|| self.iter())
     }
 
     /// The largest entry, or `None` for an empty matrix or one whose entries are all NaN.

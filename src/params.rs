@@ -62,15 +62,14 @@ pub trait Parameters<T: Scalar>: Clone + Default {
         self.blocks().all(|b| b.iter().all(|v| v.is_finite()))
     }
 
-    /// The Euclidean norm of all parameters taken as one vector.
+    /// The Euclidean norm of all parameters taken as one vector, `‖θ‖₂ = √(Σ θₖ²)`.
+    ///
+    /// Computed as `s · √(Σ (θₖ / s)²)` with `s = maxₖ |θₖ|`, so that no square overflows
+    /// or underflows: the norm is finite whenever every parameter is (one `f32` weight of
+    /// `1e20` has norm `1e20`, where `Σ θₖ²` would be `∞`). NaN if any parameter is NaN,
+    /// `∞` if any is infinite.
     fn norm(&self) -> T {
-        let mut s = T::ZERO;
-        for b in self.blocks() {
-            for v in b {
-                s += *v * *v;
-            }
-        }
-        s.sqrt()
+        crate::scalar::euclidean_norm(|| self.blocks().flatten())
     }
 
     /// Where parameter `index` (counting across all blocks in order) lives: its block,

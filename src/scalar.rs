@@ -194,3 +194,31 @@ impl_scalar!(
     ln::ln_1p_f64,
     ln::ln_1p_unit_f64
 );
+
+/// The Euclidean norm `√(Σ vₖ²)` of the values that `values()` walks, without overflow or
+/// underflow: computed as `s · √(Σ (vₖ / s)²)` with `s = maxₖ |vₖ|`, so it is finite
+/// whenever every value is. NaN if any value is NaN, `∞` if any is infinite, `0` for no
+/// values. `values` is called twice (once for `s`, once for the sum).
+pub(crate) fn euclidean_norm<'a, T, I>(values: impl Fn() -> I) -> T
+where
+    T: Scalar + 'a,
+    I: Iterator<Item = &'a T>,
+{
+    let mut scale = T::ZERO;
+    for v in values() {
+        let a = v.abs();
+        if a.is_nan() {
+            return a;
+        }
+        scale = scale.max(a);
+    }
+    if scale == T::ZERO || !scale.is_finite() {
+        return scale;
+    }
+    let mut sum = T::ZERO;
+    for v in values() {
+        let r = *v / scale;
+        sum += r * r;
+    }
+    scale * sum.sqrt()
+}

@@ -26,6 +26,7 @@ use crate::loss::Loss;
 use crate::matrix::Matrix;
 use crate::network;
 use crate::optim::Optimizer;
+use crate::params::Parameters;
 use crate::rng::Rng;
 use crate::scalar::Scalar;
 
@@ -148,10 +149,12 @@ impl<const M: usize> Trainer<M> {
     ///
     /// # Errors
     /// - [`Error::Invalid`] if the data set is empty, its feature count is not the
-    ///   network's input size `I`, a label is not a class index below `O` (for `O > 1`),
-    ///   or `epochs` or `M` is 0;
-    /// - [`Error::Diverged`] as soon as an epoch's training cost is NaN or infinite, naming
-    ///   the epoch (most likely cause: the learning rate is too large).
+    ///   network's input size `I`, a label is not one the loss can learn from
+    ///   ([`Loss::check_label`]: a class index below `O` for several outputs, 0 or 1 for a
+    ///   sigmoid cross-entropy, and softmax needs `O ≥ 2`), a parameter is NaN or infinite
+    ///   before training, or `epochs` or `M` is 0;
+    /// - [`Error::Diverged`] as soon as an epoch ends with a training cost or a parameter
+    ///   that is NaN or infinite, naming the epoch and the first such parameter.
     pub fn fit<T, N, L, P, const I: usize, const O: usize>(
         &self,
         net: &mut N,
@@ -170,9 +173,15 @@ impl<const M: usize> Trainer<M> {
         if self.epochs == 0 {
             return Err(Error::invalid("the number of epochs must be at least 1"));
         }
-        check_data::<T, I, O>(train, "training")?;
+        check_data::<T, L, I, O>(train, loss, "training")?;
         if let Some(test) = test {
-            check_data::<T, I, O>(test, "test")?;
+            check_data::<T, L, I, O>(test, loss, "test")?;
+        }
+        if let Some((name, value)) = first_non_finite(net) {
+            return Err(Error::invalid(format!(
+                "parameter {name} is {value} before training: initialise the network \
+                 (Parameters::initialize) or load finite weights"
+            )));
         }
 
         let n = train.len();
@@ -187,10 +196,12 @@ impl<const M: usize> Trainer<M> {
             self.epoch::<T, N, L, P, I, O>(net, loss, optimizer, train, &order)?;
 
             let on_train = evaluate::<T, N, L, I, O>(net, loss, train)?;
-            if !on_train.cost.is_finite() || !net.is_finite() {
+            let parameter = first_non_finite(net);
+            if !on_train.cost.is_finite() || parameter.is_some() {
                 return Err(Error::Diverged {
                     epoch,
                     cost: on_train.cost,
+                    parameter: parameter.map(|(name, value)| (name, value.to_f64())),
                 });
             }
             history.train.push(on_train);
@@ -213,8 +224,9 @@ impl<const M: usize> Trainer<M> {
     /// calls it once per epoch.
     ///
     /// # Errors
-    /// [`Error::Invalid`] if an index is out of range or the data set does not have `I`
-    /// features.
+    /// [`Error::Invalid`] if an index is out of range (naming its position in `order`) or
+    /// the data set does not have `I` features. Both are checked before the first step, so
+    /// on error `net` and `optimizer` are unchanged.
     pub fn epoch<T, N, L, P, const I: usize, const O: usize>(
         &self,
         net: &mut N,
@@ -233,6 +245,8 @@ impl<const M: usize> Trainer<M> {
         if M == 0 {
             return Err(Error::invalid("the batch size M must be at least 1"));
         }
+        data.check_features::<I>()?;
+        check_order(data, order)?;
         // Gradients and scratch space live on the heap: for large networks they are
         // hundreds of kilobytes each.
         let mut grads: Box<N> = Box::default();
@@ -295,27 +309,49 @@ fn progress_line(epoch: usize, epochs: usize, history: &History) -> String {
     line
 }
 
-/// The data set must be non-empty, have `I` features, and labels usable with `O` outputs.
-fn check_data<T: Scalar, const I: usize, const O: usize>(
+/// The data set must be non-empty, have `I` features, and labels that `loss` can learn
+/// from with `O` outputs ([`Loss::check_label`]).
+fn check_data<T: Scalar, L: Loss<T>, const I: usize, const O: usize>(
     data: &Dataset<T>,
+    loss: &L,
     which: &str,
 ) -> Result<()> {
     if data.is_empty() {
         return Err(Error::invalid(format!("the {which} set has no examples")));
     }
     data.check_features::<I>()?;
-    if O > 1 {
-        for (i, &label) in data.labels().iter().enumerate() {
-            let l = label.to_f64();
-            if !(l >= 0.0 && l < O as f64 && l.fract() == 0.0) {
-                return Err(Error::invalid(format!(
-                    "example {i} of the {which} set has label {label}, \
-                     which is not a class index below the network's {O} outputs"
-                )));
-            }
-        }
+    for (i, &label) in data.labels().iter().enumerate() {
+        loss.check_label(label.to_f64(), O).map_err(|why| {
+            Error::invalid(format!(
+                "example {i} of the {which} set ({}): {why} (loss {loss:?})",
+                data.name()
+            ))
+        })?;
     }
     Ok(())
+}
+
+/// Every index of `order` must be an example of `data`: checked before the first step,
+/// so that a bad list changes nothing.
+fn check_order<T: Scalar>(data: &Dataset<T>, order: &[usize]) -> Result<()> {
+    match order.iter().position(|&i| i >= data.len()) {
+        Some(position) => Err(Error::invalid(format!(
+            "position {position} of the example order is index {}, but {} has {} examples \
+             (indices 0 to {})",
+            order[position],
+            data.name(),
+            data.len(),
+            data.len().saturating_sub(1)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The first parameter of `net` that is not finite, by its seed name, and its value.
+fn first_non_finite<T: Scalar, N: Parameters<T>>(net: &N) -> Option<(String, T)> {
+    let k = net.blocks().flatten().position(|v| !v.is_finite())?;
+    let value = net.parameter(k)?;
+    Some((net.parameter_name(k).unwrap_or_default(), value))
 }
 
 /// The target column for a label: the label itself for one output, one-hot otherwise.
@@ -389,7 +425,7 @@ where
     N: Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
     L: Loss<T>,
 {
-    check_data::<T, I, O>(data, "evaluation")?;
+    check_data::<T, L, I, O>(data, loss, "evaluation")?;
     let (mut cost, mut correct) = (0.0f64, 0usize);
     for i in 0..data.len() {
         let (x, y) = example::<T, I, O>(data, i)?;

@@ -280,7 +280,7 @@ fn a_missing_label_column_name_lists_the_columns_there_are() {
     assert_eq!((line, column), (1, 0));
     assert!(display.starts_with("toy.csv:1: "), "{display}");
     assert!(message.contains("no column named \"target\""), "{message}");
-    assert!(message.contains("a, b, label"), "{message}");
+    assert!(message.contains(r#""a", "b", "label""#), "{message}");
 }
 
 #[test]

@@ -368,11 +368,29 @@ fn diverging_run(alpha: f64, epochs: usize) -> backprop::Result<train::History> 
 #[test]
 fn a_huge_learning_rate_stops_training_with_diverged_naming_the_epoch() {
     let err = diverging_run(1e6, 1000).unwrap_err();
-    let Error::Diverged { epoch, cost } = err else {
+    let Error::Diverged {
+        epoch,
+        cost,
+        ref parameter,
+    } = err
+    else {
         panic!("expected Error::Diverged, got {err:?}");
     };
     assert!(!cost.is_finite(), "the offending cost is {cost}");
+    // The message says what went non-finite: the first such parameter by its seed name,
+    // or the cost alone (here a squared error that overflows while the weights, about
+    // 1e300, are still finite).
     let message = err.to_string();
+    match parameter {
+        Some((name, value)) => {
+            assert!(!value.is_finite(), "{name} = {value}");
+            assert!(message.contains(name.as_str()), "{message}");
+        }
+        None => assert!(
+            message.contains("every parameter is still finite"),
+            "{message}"
+        ),
+    }
     assert!(
         message.contains(&format!("epoch {epoch}:")),
         "the message names the epoch: {message}"
@@ -495,8 +513,8 @@ fn labels_that_are_not_class_indices_are_refused_for_a_multi_output_network() {
         assert_eq!(
             invalid_message(result),
             format!(
-                "example 2 of the training set has label {shown}, which is not a class \
-                 index below the network's 3 outputs"
+                "example 2 of the training set (synthetic data): label {shown} is not a \
+                 class index below the network's 3 outputs (loss SoftmaxCrossEntropy)"
             )
         );
     }
