@@ -180,14 +180,18 @@ fn assert_fd_linear<const R: usize, const C: usize>(
 
 // ===== The fixture ====================================================================
 
+/// The seed's three layers with `A` as the last layer's activation: [`SeedNetwork`] is
+/// `SeedShaped<Identity>`, whose output is the logit `z[3]`.
+type SeedShaped<A> = (
+    Dense<f64, 3, 4, Relu>,
+    Dense<f64, 4, 2, Relu>,
+    Dense<f64, 2, 1, A>,
+);
+
 /// The seed's network with a sigmoid as the last layer's activation, trained with
 /// cross-entropy on probabilities: the unfused form of [`SeedNetwork`] +
 /// [`SigmoidCrossEntropy`] [L3.2, L3.3].
-type Unfused<T> = (
-    Dense<T, 3, 4, Relu>,
-    Dense<T, 4, 2, Relu>,
-    Dense<T, 2, 1, Sigmoid>,
-);
+type Unfused = SeedShaped<Sigmoid>;
 
 /// The 29 parameters of the worked example: dyadic rationals (multiples of 1/8), exact
 /// in `f64`, chosen so that unit 1 of layer 1 is inactive (`z[1]₁ = −1/4`) and the other
@@ -245,13 +249,7 @@ struct Gradients {
 impl Gradients {
     /// Names the blocks of a gradient shaped like the network: layer 1's are `dW[1]`,
     /// `db[1]`, and so on.
-    fn of<A: Activation<f64>>(
-        grads: &(
-            Dense<f64, 3, 4, Relu>,
-            Dense<f64, 4, 2, Relu>,
-            Dense<f64, 2, 1, A>,
-        ),
-    ) -> Self {
+    fn of<A: Activation<f64>>(grads: &SeedShaped<A>) -> Self {
         let (grads1, grads2, grads3) = grads;
         Self {
             dw1: grads1.weights,
@@ -354,7 +352,7 @@ impl Seed {
     }
 
     /// The fixture's parameters in the [`Unfused`] network: layer 3 applies `σ` itself.
-    fn unfused(&self) -> Unfused<f64> {
+    fn unfused(&self) -> Unfused {
         let (layer1, layer2, layer3) = self.net;
         (layer1, layer2, Dense::new(layer3.weights, layer3.bias))
     }
