@@ -1404,9 +1404,10 @@ fn s5_batch_gradients_are_one_over_m_dz_at_and_the_mean_of_per_example_gradients
     let grads = Gradients::of(&backprop);
     let m = 4.0;
 
-    // The loss's gradient carries the 1/m: m · ∂J/∂Z[3] = dZ[3] = A[3] − Y. Multiplying by
-    // m = 4 is exact; σ(z) − y subtracts numbers in [0, 1], so it carries σ(z)'s rounding,
-    // up to half an ulp of a number below 1: allow ULPS ulps of 1/2 (= 2ε).
+    // The loss's gradient carries the 1/m: m · ∂J/∂Z[3] = dZ[3] = A[3] − Y. Dividing and
+    // multiplying by m = 4 is exact; σ(z) − y subtracts numbers in [0, 1], so either side
+    // carries σ(z)'s rounding, up to half an ulp of a number below 1, whatever the size
+    // of the result: allow ULPS ulps of 1/2 (the ulp of every number in [1/2, 1)).
     let dz3 = SigmoidCrossEntropy.gradient(&z3, &y) * m;
     let a3_minus_y = z3.map(sigmoid) - y;
     assert!(
