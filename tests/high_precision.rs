@@ -205,7 +205,7 @@ fn check<T: Scalar, const M: usize>(
                         Bound::OfBlockMax(tol) => ((got - want).abs() / block_max, tol),
                     };
                     worst_grad.see(error / unit, at);
-                    if !(error <= tol) {
+                    if error.is_nan() || error > tol {
                         failures.push(format!(
                             "{}: error {error:.3e} (tolerance {tol:e}, z[3] = {:?})",
                             at(),
@@ -221,7 +221,7 @@ fn check<T: Scalar, const M: usize>(
             let tol = cost_bound(case);
             let at = || format!("{} [{via}] J: crate {got:e}, reference {want:e}", case.name);
             worst_cost.see(error / unit, at);
-            if !(error <= tol) {
+            if error.is_nan() || error > tol {
                 failures.push(format!(
                     "{}: relative error {error:.3e} (tolerance {tol:e})",
                     at()
@@ -230,14 +230,15 @@ fn check<T: Scalar, const M: usize>(
         }
     }
     let unit_name = if unit == 1.0 { "" } else { " ε" };
+    let family = family.unwrap_or("all batches");
     println!(
-        "family {family:?} ({}): largest gradient error {:.3e}{unit_name} at {}",
+        "{family} ({}): largest gradient error {:.3e}{unit_name} at {}",
         core::any::type_name::<T>(),
         worst_grad.error,
         worst_grad.at
     );
     println!(
-        "family {family:?} ({}): largest cost error {:.3e}{unit_name} at {}",
+        "{family} ({}): largest cost error {:.3e}{unit_name} at {}",
         core::any::type_name::<T>(),
         worst_cost.error,
         worst_cost.at

@@ -20,8 +20,8 @@ Every number is checked a second way before it is written:
 
 * d[3] against the cancellation-free form (1 - y) sigma(z) - y sigma(-z), and the cost
   against the textbook -(y log a + (1 - y) log(1 - a)) at raised precision;
-* all 29 gradients against mpmath central differences of J (step 1e-20 relative,
-  50 digits), taken with the ReLU activation pattern frozen at the point, which is
+* all 29 gradients against mpmath central differences of J (step 1e-30 relative,
+  130 digits), taken with the ReLU activation pattern frozen at the point, which is
   exactly the convention g'(0) = 0 for a unit whose pre-activation is exactly 0.
 
 The parameters and inputs are drawn from a fixed-seed Python RNG and then rounded to
@@ -66,7 +66,11 @@ from mpmath import mp, mpf
 mp.dps = 50
 SEED = 20240611
 KAPPA_MAX = 8
-FD_STEP = mpf(10) ** -20
+# Central differences run at FD_DPS digits with a step of FD_STEP (relative): the
+# truncation error is ~FD_STEP^2 and the rounding error ~10^-FD_DPS J / FD_STEP, both far
+# below FD_AGREEMENT, even for a gradient 10^-30 times smaller than J.
+FD_DPS = 130
+FD_STEP = mpf(10) ** -30
 FD_AGREEMENT = mpf(10) ** -25
 TYPES = {
     "f64": {"bits": 53, "min_normal_log2": -1022},
@@ -236,6 +240,11 @@ def cost_frozen(P, xs, ys, masks):
 
 
 def check_by_finite_differences(p, xs, ys, grads):
+    with mp.workdps(FD_DPS):
+        check_by_finite_differences_at_working_precision(p, xs, ys, grads)
+
+
+def check_by_finite_differences_at_working_precision(p, xs, ys, grads):
     P = {k: [[m(v) for v in row] for row in rows] for k, rows in p.items()}
     masks = []
     for x in xs:
@@ -295,6 +304,10 @@ def draw_case(rng, ty, kind, mcols, target, labels, kinks=()):
         raise Rejected("layer 2 dead")
     if mcols == 1:
         scale = (target - b3) / s[0]
+    elif labels == "correct":
+        if min(abs(v) for v in s) < 0.05:
+            raise Rejected("a column with a dead layer 2")
+        scale = target / min(abs(v) for v in s)
     else:
         scale = target / max(abs(v) for v in s)
     p["W3"] = [[round_to(scale * w[k], ty, grid.get("W3")) for k in range(2)]]
@@ -306,6 +319,13 @@ def draw_case(rng, ty, kind, mcols, target, labels, kinks=()):
         raise Rejected("a logit exactly 0")
     if mcols == 1 and abs(z3s[0] - target) > 0.05 * abs(target) + 0.5:
         raise Rejected("missed the target")
+    if labels == "correct":
+        labels = [1 if z > 0 else 0 for z in z3s]
+        cap = 750 if ty == "f64" else 85
+        if len(set(labels)) < 2 or min(abs(z) for z in z3s) < 0.9 * target or max(abs(z) for z in z3s) > cap:
+            raise Rejected("batch not all saturated the right way, or too far")
+        if min(z3s, key=abs) < 0:
+            raise Rejected("the least saturated column (the largest d[3]) should be a y = 1")
     if labels == "mixed":
         labels = [(1 if z > 0 else 0) if c % 2 == 0 else (0 if z > 0 else 1) for c, z in enumerate(z3s)]
         if len(set(labels)) < 2 or max(abs(z) for z in z3s) < 0.8 * target:
@@ -384,6 +404,11 @@ def cases():
             out.append(make_case(rng, f"{ty}_batch_saturated_max_z{t:g}", "batch", ty, 8, t, "mixed", kind=kind))
         out.append(make_case(rng, f"{ty}_batch_relu_zero", "batch", ty, 8, batch_sat[0], "mixed",
                              ((1, 1, 2), (1, 3, 5)), kind="dyadic"))
+        # Every column classified right with |z[3]| >= 20, the least saturated one a y = 1:
+        # the block maxima are then ~e^(-20) from that column, so the batch criterion sees
+        # the relative accuracy of its d[3] = sigma(z) - 1.
+        out.append(make_case(rng, f"{ty}_batch_all_right_saturated_min_z20", "batch", ty, 8, 20.0, "correct",
+                             kind=kind))
     return out
 
 
