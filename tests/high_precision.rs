@@ -24,17 +24,21 @@
 //! * `random`: parameters and inputs with full 53-bit mantissas (`f64` only). The
 //!   crate's forward sums round, so `z[3]` carries an absolute error of a few `u · Σ|W a|`;
 //!   at saturation `δ[3] ≈ e^(−|z|)` turns it into a relative error of the same size
-//!   (`d ln e^(−|z|) / dz = ∓1`), about `|z[3]| · u`: 1e-13 at `|z[3]| = 700`. That is
-//!   the conditioning of the problem, not an error of backpropagation, and it stays well
-//!   inside [`F64_RELATIVE`]. The script keeps only draws whose forward sums and the 2-term
-//!   sums of `δ[1]` cancel by a factor of at most 8.
+//!   (`d ln e^(−|z|) / dz = ∓1`), a few `|z[3]| · u`: 1.9e-13 measured at `|z[3]| = 700`,
+//!   in the gradients and in the cost alike. That is the conditioning of the problem, not
+//!   an error of backpropagation, and it stays inside [`F64_RELATIVE`]. The script keeps
+//!   only draws whose forward sums and the 2-term sums of `δ[1]` cancel by a factor of at
+//!   most 8.
 //! * `dyadic`: parameters and inputs on a coarse grid (multiples of 1/8 or 1/16), so that
 //!   the forward pass is exact in the case's type (the script proves it). Only these
 //!   can place a pre-activation at exactly 0, and they leave the loss and backward pass
-//!   as the only source of error: all `f32` cases are of this kind, because with 24-bit
-//!   inputs the rounding of `z = W a + b` alone, amplified by cancellation (by up to the
-//!   factor `Σ|W a| / |z|`) and at saturation by `|z[3]|` (about 80 u at `|z| = 80`),
-//!   would exceed any fixed per-element bound of a few ulps.
+//!   as the only source of error: all `f32` cases are of this kind. With full 24-bit
+//!   inputs (same screening) the rounding of `z = W a + b` alone, amplified by
+//!   cancellation (up to the factor `Σ|W a| / |z|`) and at saturation by `|z[3]|`, was
+//!   measured at 4.6 `f32::EPSILON` for moderate logits and 71 `f32::EPSILON` (gradients
+//!   and cost) at `|z[3]| = 80`: a bound that grows with `|z[3]|`, not a few ulps, and
+//!   not an error of the crate either, since its loss and backward pass are exact to
+//!   about 1 `f32::EPSILON` on the same logits when `z` is exact (below).
 //!
 //! An element whose reference is exactly 0 (a unit with `g'(z) = 0`, or an input `a = 0`,
 //! in every column) must come out exactly `0.0` (or `-0.0`): the crate multiplies by an
@@ -66,25 +70,28 @@ pub struct Case<T: 'static> {
 
 /// f64, one example: relative error per gradient element. The crate's result is some 10
 /// roundings deep (u = 1.1e-16 each), times the forward-sum conditioning of `random`
-/// cases (≤ 8, and ≤ |z[3]| · u at saturation, see above): ≤ 1e-13; 1e-12 leaves a margin.
+/// cases (≤ 8, and a few |z[3]| · u at saturation, see above); measured ≤ 1.9e-13.
 const F64_RELATIVE: f64 = 1e-12;
 /// f64, batches of 8: error per gradient element relative to its block's largest
-/// magnitude; a column sum of 8 terms of either sign adds ≤ 7 u of that magnitude.
+/// magnitude; a column sum of 8 terms of either sign adds ≤ 7 u of it; measured ≤ 4.8e-15.
 const F64_BATCH_OF_BLOCK_MAX: f64 = 1e-13;
 /// f64 cost where the forward pass is exact (`dyadic`): relative error in units of
-/// `f64::EPSILON`; `e^(−|z|)`, `ln_1p`, the sum and `1/m` round a handful of times.
+/// `f64::EPSILON`; `e^(−|z|)`, `ln_1p`, the sum and `1/m` round a few times; measured ≤ 0.7.
 const F64_COST_EXACT_FORWARD_EPS: f64 = 4.0;
 /// f64 cost of `random` cases: `J` inherits the relative error of `z[3]` times
-/// `|z| · |dJ/dz| / J` ≤ max(1, |z|) (≈ |z| · u at saturation), like the gradients.
+/// `|z| · |dJ/dz| / J` ≤ max(1, |z|) (a few |z| · u at saturation), like the gradients;
+/// measured ≤ 1.9e-13 (at `z[3]` = −700, `J` = 9.9e-305).
 const F64_COST_RANDOM: f64 = F64_RELATIVE;
 /// f32 (forward pass exact), one example: relative error per gradient element in units
-/// of `f32::EPSILON`: `e^(−|z|)`, `σ`, and ≤ 4 products and one 2-term sum (cancelling
-/// by ≤ 8) in the backward pass.
-const F32_EPS: f64 = 8.0;
+/// of `f32::EPSILON`: `e^(−|z|)`, `σ`, ≤ 4 products and one 2-term sum in the backward
+/// pass; measured ≤ 1.2.
+const F32_EPS: f64 = 4.0;
 /// f32, batches of 8: error per element in units of `f32::EPSILON` times its block's
-/// largest magnitude (the single-example bound plus ≤ 7 roundings of the column sum).
+/// largest magnitude (the single-example bound plus ≤ 7 roundings of the column sum);
+/// measured ≤ 3.8.
 const F32_BATCH_OF_BLOCK_MAX_EPS: f64 = 16.0;
-/// f32 cost (forward pass exact): relative error in units of `f32::EPSILON`, as for f64.
+/// f32 cost (forward pass exact): relative error in units of `f32::EPSILON`, as for f64;
+/// measured ≤ 1.0.
 const F32_COST_EPS: f64 = 4.0;
 
 /// How many violations a failing test prints in full.
@@ -331,7 +338,7 @@ fn f64_batches_of_8_gradients_within_1e_13_of_block_max_and_cost_s5_c6() {
 // ===== f32 ================================================================================
 
 #[test]
-fn f32_moderate_logits_cost_within_4_eps_and_29_gradients_within_8_eps_s1_s3_c2() {
+fn f32_moderate_logits_cost_and_29_gradients_within_4_eps_relative_s1_s3_c2() {
     check::<f32, 1>(
         cases::F32_SINGLE,
         Some("moderate"),
@@ -342,7 +349,7 @@ fn f32_moderate_logits_cost_within_4_eps_and_29_gradients_within_8_eps_s1_s3_c2(
 }
 
 #[test]
-fn f32_saturated_logits_20_to_80_cost_within_4_eps_and_gradients_within_8_eps_l3_6() {
+fn f32_saturated_logits_20_to_80_cost_and_29_gradients_within_4_eps_relative_l3_6() {
     check::<f32, 1>(
         cases::F32_SINGLE,
         Some("saturated"),
