@@ -1,0 +1,460 @@
+//! Reading a [`Dataset`] from CSV, with a hand-written reader. The dialect it reads is
+//! described in the [`data`](crate::data) module's docs.
+
+use super::Dataset;
+use crate::error::{Error, Result, quoted};
+use crate::scalar::Scalar;
+use std::borrow::Cow;
+use std::path::Path;
+
+/// Which column of a CSV file holds the label.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum LabelColumn {
+    /// The last column (the default).
+    #[default]
+    Last,
+    /// The column whose header is this name (requires a header row).
+    Name(String),
+    /// The column at this 0-based position.
+    Index(usize),
+}
+
+/// How to read a CSV file: whether it has a header row, where the label is, and whether
+/// labels must be binary.
+///
+/// The default ([`CsvOptions::new`]) is: a header row, the label in the last column, any
+/// finite label value.
+///
+/// ```
+/// use backprop::data::CsvOptions;
+/// let opts = CsvOptions::new().label_name("label").binary(true);
+/// assert!(opts.has_header && opts.binary_labels);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// `true` if the first line holds column names (default `true`).
+    pub has_header: bool,
+    /// Which column is the label (default [`LabelColumn::Last`]).
+    pub label: LabelColumn,
+    /// `true` if every label must be exactly `0` or `1` (default `false`).
+    pub binary_labels: bool,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            has_header: true,
+            label: LabelColumn::Last,
+            binary_labels: false,
+        }
+    }
+}
+
+impl CsvOptions {
+    /// The default options: a header row, the label in the last column, labels not
+    /// restricted to `0`/`1`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets whether the first line is a header row.
+    pub fn header(mut self, has_header: bool) -> Self {
+        self.has_header = has_header;
+        self
+    }
+
+    /// Takes the label from the column with this header name.
+    pub fn label_name(mut self, name: impl Into<String>) -> Self {
+        self.label = LabelColumn::Name(name.into());
+        self
+    }
+
+    /// Takes the label from the column at this 0-based position.
+    pub fn label_index(mut self, index: usize) -> Self {
+        self.label = LabelColumn::Index(index);
+        self
+    }
+
+    /// Sets whether every label must be exactly `0` or `1`.
+    pub fn binary(mut self, binary_labels: bool) -> Self {
+        self.binary_labels = binary_labels;
+        self
+    }
+}
+
+/// # Reading CSV
+impl<T: Scalar> Dataset<T> {
+    /// Reads a CSV file (see [the CSV dialect](crate::data#the-csv-dialect)).
+    ///
+    /// The data set is named after `path` as given, and error messages start with it.
+    ///
+    /// # Errors
+    /// [`Error::Io`] (with the path) if the file cannot be read; [`Error::Parse`] (with
+    /// the path, line and column) if it is not UTF-8 text or for any of the errors of
+    /// [`from_csv_str`](Self::from_csv_str).
+    pub fn from_csv_path(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Self> {
+        let path = path.as_ref();
+        let source = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Error::Io {
+            path: source.clone(),
+            message: format!("cannot read the data file: {e}"),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let line_start = bytes[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            Error::Parse {
+                source: source.clone(),
+                line: 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count(),
+                column: 1 + bytes[line_start..at].iter().filter(|&&b| b == b',').count(),
+                message: format!(
+                    "the file is not UTF-8 text (byte 0x{:02X} cannot start a character here)",
+                    bytes[at]
+                ),
+            }
+        })?;
+        Self::from_csv_str(&text, &source, options)
+    }
+
+    /// Reads CSV text; `source` names it in error messages (a file name, `"<stdin>"` …).
+    ///
+    /// # Errors
+    /// [`Error::Parse`] naming `source`, the 1-based line and the 1-based column (field
+    /// number; 0 when the whole line is at fault) for: an empty text or a header with no
+    /// rows; a blank line before the last row; a quoted field that is not closed; fewer
+    /// than two columns; a label column name that is not in the header, or appears twice,
+    /// or a label index past the last column; a row with a different number of fields
+    /// than the first line (expected and found are given); an empty field; a field that
+    /// is not a number (quoted in the message); NaN, an infinity, or a number out of the
+    /// range of `T`; a label other than `0` or `1` when
+    /// [`binary_labels`](CsvOptions::binary_labels) is set.
+    /// [`Error::Invalid`] if the label is chosen by name but the options say there is no
+    /// header row.
+    pub fn from_csv_str<'a>(text: &'a str, source: &str, options: &CsvOptions) -> Result<Self> {
+        let parse_error = |line: usize, column: usize, message: String| Error::Parse {
+            source: source.to_string(),
+            line,
+            column,
+            message,
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // (1-based line number, line without its `\r\n` or `\n`)
+        let lines: Vec<(usize, &str)> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .enumerate()
+            .map(|(i, l)| (i + 1, l))
+            .collect();
+        // A carriage return left inside a line: the file's lines end in CR alone (classic
+        // Mac OS), which would otherwise read as one long header row and no data.
+        if let Some((line, _)) = lines.iter().find(|(_, l)| l.contains('\r')) {
+            return Err(parse_error(
+                *line,
+                0,
+                "the line holds a carriage return (CR) that does not end it: the file's \
+                 lines seem to end in CR alone; convert them to LF or CRLF line endings"
+                    .to_string(),
+            ));
+        }
+        let is_blank = |l: &str| l.trim().is_empty();
+        let Some(last) = lines.iter().rposition(|(_, l)| !is_blank(l)) else {
+            let expected = if options.has_header {
+                "a header row and at least one row of data"
+            } else {
+                "at least one row of data"
+            };
+            return Err(parse_error(
+                1,
+                0,
+                format!("the file is empty; expected {expected}"),
+            ));
+        };
+        let lines = &lines[..=last];
+        if let Some((line, _)) = lines.iter().find(|(_, l)| is_blank(l)) {
+            return Err(parse_error(
+                *line,
+                0,
+                format!(
+                    "blank line before the last row of data (line {}); blank lines are \
+                     only allowed at the end of the file",
+                    lines[last].0
+                ),
+            ));
+        }
+        let split = |&(line, text): &(usize, &'a str)| split_line(source, line, text);
+
+        // The first line fixes the number of columns and, with a header, their names.
+        let first = split(&lines[0])?;
+        let n_columns = first.len();
+        let (header, data_lines) = if options.has_header {
+            (Some(first), &lines[1..])
+        } else {
+            (None, lines)
+        };
+        if n_columns < 2 {
+            return Err(parse_error(
+                1,
+                0,
+                format!(
+                    "found {n_columns} column; need at least one feature column and a \
+                     label column"
+                ),
+            ));
+        }
+        let label_col = match &options.label {
+            LabelColumn::Last => n_columns - 1,
+            LabelColumn::Index(k) if *k < n_columns => *k,
+            LabelColumn::Index(k) => {
+                return Err(parse_error(
+                    1,
+                    0,
+                    format!(
+                        "the label column index {k} (0-based) is past the last column; \
+                         the rows have {n_columns} columns (indices 0 to {})",
+                        n_columns - 1
+                    ),
+                ));
+            }
+            LabelColumn::Name(name) => {
+                let Some(header) = &header else {
+                    return Err(Error::invalid(format!(
+                        "{source}: the label column is chosen by name ({}), but the \
+                         options say the file has no header row to find it in",
+                        quoted(name)
+                    )));
+                };
+                let found: Vec<usize> = (0..n_columns)
+                    .filter(|&j| header[j].as_ref() == name.as_str())
+                    .collect();
+                match found.as_slice() {
+                    [j] => *j,
+                    [] => {
+                        // At most 10 names, each quoted (cut and escaped).
+                        let mut names: Vec<String> =
+                            header.iter().take(10).map(|h| quoted(h)).collect();
+                        if header.len() > 10 {
+                            names.push(format!("… ({} columns in all)", header.len()));
+                        }
+                        return Err(parse_error(
+                            1,
+                            0,
+                            format!(
+                                "no column named {} for the label; the header has: {}",
+                                quoted(name),
+                                names.join(", ")
+                            ),
+                        ));
+                    }
+                    [a, b, ..] => {
+                        return Err(parse_error(
+                            1,
+                            b + 1,
+                            format!(
+                                "the label column name {} appears twice, in columns \
+                                 {} and {}",
+                                quoted(name),
+                                a + 1,
+                                b + 1
+                            ),
+                        ));
+                    }
+                }
+            }
+        };
+        let header_names: Option<Vec<String>> =
+            header.map(|h| h.into_iter().map(Cow::into_owned).collect());
+        // How a message names column j: by its header name, else by its number.
+        let describe = |j: usize| match &header_names {
+            Some(names) => format!("column {}", quoted(&names[j])),
+            None => format!("column {}", j + 1),
+        };
+        if data_lines.is_empty() {
+            return Err(parse_error(
+                2,
+                0,
+                "the file has a header row but no rows of data".to_string(),
+            ));
+        }
+
+        let n_features = n_columns - 1;
+        let mut features = Vec::with_capacity(data_lines.len() * n_features);
+        let mut labels = Vec::with_capacity(data_lines.len());
+        for entry in data_lines {
+            let line = entry.0;
+            let fields = split(entry)?;
+            if fields.len() != n_columns {
+                let found = fields.len();
+                let (column, what) = if found > n_columns {
+                    (n_columns + 1, format!("field {} is extra", n_columns + 1))
+                } else {
+                    (
+                        found + 1,
+                        format!("the row ends before field {}", found + 1),
+                    )
+                };
+                let first = if options.has_header {
+                    "in the header on line 1"
+                } else {
+                    "on line 1"
+                };
+                return Err(parse_error(
+                    line,
+                    column,
+                    format!("expected {n_columns} fields, as {first}, but found {found}: {what}"),
+                ));
+            }
+            for (j, field) in fields.iter().enumerate() {
+                let value = parse_number::<T>(field, &describe(j))
+                    .map_err(|message| parse_error(line, j + 1, message))?;
+                if j == label_col {
+                    if options.binary_labels && value != T::ZERO && value != T::ONE {
+                        return Err(parse_error(
+                            line,
+                            j + 1,
+                            format!(
+                                "the label {} in {} must be 0 or 1 (binary labels \
+                                 were asked for)",
+                                quoted(field),
+                                describe(j)
+                            ),
+                        ));
+                    }
+                    labels.push(value);
+                } else {
+                    features.push(value);
+                }
+            }
+        }
+        let (feature_names, label_name) = match header_names {
+            Some(mut names) => {
+                let label_name = names.remove(label_col);
+                (names, label_name)
+            }
+            None => (
+                (1..=n_features).map(|j| format!("x{j}")).collect(),
+                "y".to_string(),
+            ),
+        };
+        Ok(Dataset {
+            features,
+            labels,
+            n_features,
+            feature_names,
+            label_name,
+            name: source.to_string(),
+        })
+    }
+}
+
+/// Reads one field of `column` (`column "name"` or `column k`, for messages) as a finite
+/// number of type `T`; the error is the message alone.
+fn parse_number<T: Scalar>(field: &str, column: &str) -> core::result::Result<T, String> {
+    if field.is_empty() {
+        return Err(format!("empty field in {column}; expected a number"));
+    }
+    let Ok(v) = field.parse::<f64>() else {
+        return Err(format!("{} in {column} is not a number", quoted(field)));
+    };
+    if v.is_nan() {
+        return Err(format!(
+            "{} in {column} is NaN; every value must be a finite number",
+            quoted(field)
+        ));
+    }
+    let unsigned = field.trim_start_matches(['+', '-']).to_ascii_lowercase();
+    if v.is_infinite() && unsigned.starts_with("inf") {
+        return Err(format!(
+            "{} in {column} is infinite; every value must be a finite number",
+            quoted(field)
+        ));
+    }
+    let t = T::from_f64(v);
+    if !t.is_finite() {
+        return Err(format!(
+            "{} in {column} is too large for {} (its largest finite value is {:e})",
+            quoted(field),
+            T::NAME,
+            T::MAX
+        ));
+    }
+    Ok(t)
+}
+
+/// [`split_fields`] with its error as an [`Error::Parse`] at `source:line:column`.
+fn split_line<'a>(source: &str, line: usize, text: &'a str) -> Result<Vec<Cow<'a, str>>> {
+    split_fields(text).map_err(|(column, message)| Error::Parse {
+        source: source.to_string(),
+        line,
+        column,
+        message,
+    })
+}
+
+/// Splits one line into trimmed fields, unquoting `"…"` fields (`""` is a quote).
+///
+/// The error is `(1-based column, message)`.
+fn split_fields(line: &str) -> core::result::Result<Vec<Cow<'_, str>>, (usize, String)> {
+    let mut fields = Vec::new();
+    let mut rest = line;
+    loop {
+        let column = fields.len() + 1;
+        let trimmed = rest.trim_start_matches([' ', '\t']);
+        if let Some(quoted) = trimmed.strip_prefix('"') {
+            let mut value = String::new();
+            let mut chars = quoted.char_indices();
+            let after = loop {
+                match chars.next() {
+                    None => {
+                        return Err((
+                            column,
+                            "a quoted field is not closed: the line ends before its \
+                             closing quote"
+                                .to_string(),
+                        ));
+                    }
+                    Some((k, '"')) => {
+                        if quoted[k + 1..].starts_with('"') {
+                            value.push('"');
+                            chars.next();
+                        } else {
+                            break &quoted[k + 1..];
+                        }
+                    }
+                    Some((_, c)) => value.push(c),
+                }
+            };
+            let after = after.trim_start_matches([' ', '\t']);
+            fields.push(Cow::Owned(value));
+            if after.is_empty() {
+                return Ok(fields);
+            }
+            match after.strip_prefix(',') {
+                Some(next) => rest = next,
+                None => {
+                    return Err((
+                        column,
+                        format!(
+                            "unexpected text {:?} after the closing quote; a field that \
+                             starts with a quote must end with one",
+                            after.split(',').next().unwrap_or(after)
+                        ),
+                    ));
+                }
+            }
+        } else {
+            match trimmed.split_once(',') {
+                Some((field, next)) => {
+                    fields.push(Cow::Borrowed(field.trim_end_matches([' ', '\t'])));
+                    rest = next;
+                }
+                None => {
+                    fields.push(Cow::Borrowed(trimmed.trim_end_matches([' ', '\t'])));
+                    return Ok(fields);
+                }
+            }
+        }
+    }
+}
