@@ -16,6 +16,10 @@
 //! let y = Layer::<f64, 1>::predict(&net, &Matrix::<f64, 3, 1>::zeros());
 //! ```
 
+pub mod heap_dense;
+
+pub use heap_dense::{HeapDense, HeapDenseCache};
+
 use crate::activation::Activation;
 use crate::matrix::{Matrix, Vector};
 use crate::params::Parameters;
@@ -117,8 +121,8 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O,
     /// `z`, receives the same `δ` and the same update, and so stays equal to the others
     /// forever: the layer behaves like a single unit. Random weights break that symmetry.
     ///
-    /// For a network too large for the stack, build it in a `Box` and initialise it in
-    /// place with [`Parameters::initialize`].
+    /// For a network too large for the stack, use [`HeapDense`] layers instead (see
+    /// [Large networks](heap_dense#large-networks)).
     pub fn init(rng: &mut Rng) -> Self {
         let mut layer = Self::default();
         layer.initialize(rng);
@@ -222,6 +226,14 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Parameters<T>
             _ => self.fill_xavier(rng),
         }
     }
+
+    fn activations(&self) -> impl Iterator<Item = (&'static str, &[T])> {
+        core::iter::once((A::NAME, self.activation.constants()))
+    }
+
+    fn activations_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut [T])> {
+        core::iter::once((A::NAME, self.activation.constants_mut()))
+    }
 }
 
 impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>> Layer<T, M>
@@ -317,6 +329,14 @@ macro_rules! layer_tuple {
 
             fn initialize(&mut self, rng: &mut Rng) {
                 $(self.$i.initialize(rng);)+
+            }
+
+            fn activations(&self) -> impl Iterator<Item = (&'static str, &[T])> {
+                core::iter::empty()$(.chain(self.$i.activations()))+
+            }
+
+            fn activations_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut [T])> {
+                core::iter::empty()$(.chain(self.$i.activations_mut()))+
             }
         }
 
