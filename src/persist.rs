@@ -168,9 +168,7 @@ fn parse<T: Scalar, N: Parameters<T>>(
     if first != MAGIC {
         return Err(lines.error(
             0,
-            format!(
-                "the first line must be the format line: expected `{MAGIC}`, found `{first}`"
-            ),
+            format!("the first line must be the format line: expected `{MAGIC}`, found `{first}`"),
         ));
     }
     let scalar = lines.keyword_line("scalar", 1)?;

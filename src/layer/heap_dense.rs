@@ -186,9 +186,7 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Default
     }
 }
 
-impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Clone
-    for HeapDense<T, I, O, A>
-{
+impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Clone for HeapDense<T, I, O, A> {
     /// A copy whose matrices are allocated on the heap (see [`HeapMatrix::clone`]).
     fn clone(&self) -> Self {
         HeapDense {
