@@ -12,18 +12,24 @@
 //! aborts the whole test process, so a failure here shows as a crash, not a red test.
 //!
 //! Why not `Dense`: a network of stack-sized layers is as large as its parameters, and
-//! safe Rust cannot put it in a `Box` without building it on the stack first. Measured
-//! with the same network of `Dense` layers (the least stack each step ran in, found by
-//! bisecting a thread's stack size; opt-level 0 / 1 / 3):
+//! safe Rust cannot put it in a `Box` without building it on the stack first. The least
+//! stack each step ran in, found by bisecting a spawned thread's stack size in steps of
+//! 4 KiB, each step in a function of its own (opt-level 0 / 1 / 3; "≤ 8" is the
+//! smallest stack a thread gets):
 //!
 //! ```text
-//! Box::<Net>::default()                        3.9 MiB / 0.8 MiB / 8 KiB
-//! Adam::new(α) (two Box::default())            3.9 MiB / 0.8 MiB / 8 KiB
-//! Box::new(persist::load::<f64, Net>(path)?)   4.7 MiB / 1.6 MiB / 0.8 MiB
+//!                                              Dense layers          HeapDense layers
+//! Box::<Net>::default(), then initialize       3959 / ≤ 8 / ≤ 8      35 / ≤ 8 / ≤ 8 (by value)
+//! Momentum::new, Adam::new (Box::default())    3959 / ≤ 8 / ≤ 8      35 / ≤ 8 / ≤ 8
+//! Box::new(persist::load::<f64, Net>(path)?)   6346 / 2395 / 2395    35 / ≤ 8 / ≤ 8
+//! persist::save, persist::load_into            —                     35 / ≤ 8 / ≤ 8
+//! Trainer::<8>::fit, one epoch, any optimizer  —                     271 / 107 / 111
+//! train::predictions, Layer::predict           —                     91 / 47 / 39
 //! ```
 //!
-//! The same steps with `HeapDense` layers, and a whole epoch of `Trainer::fit` with
-//! batches of 8, need less than 250 KiB at every opt-level (see the crate's
+//! (KiB.) With `Dense` layers, whether a step fits depends on the build profile and on
+//! what the compiler inlines around it; with `HeapDense` layers what remains on the
+//! stack is the batch, `Matrix<f64, 784, M>`, which the caller chooses (see the crate's
 //! `layer::heap_dense` docs).
 //!
 //! Each run also checks what it computed: the right parameter count, a start near chance
