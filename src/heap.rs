@@ -10,6 +10,11 @@
 //! holds: the same row-major `[[T; C]; R]` as [`Matrix`], on the heap, and never more
 //! than one row of it on the stack. Its products call the same kernels as `Matrix`.
 //!
+//! A network too large for the stack is built of
+//! [`HeapDense`](crate::layer::HeapDense) layers, whose weights and biases are
+//! `HeapMatrix`es: see [Large networks](crate::layer::heap_dense#large-networks) for the
+//! whole route, from building to saving and loading.
+//!
 //! ```
 //! use backprop::HeapMatrix;
 //!

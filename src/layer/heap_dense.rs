@@ -3,7 +3,7 @@
 //!
 //! # Large networks
 //!
-//! A [`Dense`](crate::Dense) layer holds `W` and `b` as fixed-size arrays, so a network of
+//! A [`Dense`] layer holds `W` and `b` as fixed-size arrays, so a network of
 //! them is as large as its parameters: 784 → 128 → 10 in `f64` is 0.78 MiB. Every
 //! `N::default()` then builds 0.78 MiB on the stack, and safe Rust cannot build it
 //! anywhere else: `Box::<N>::default()` builds the value on the stack and moves it (in a
@@ -48,7 +48,7 @@
 //! close to the whole of a spawned thread's default 2 MiB.
 //!
 //! The price is an allocation per layer per forward pass (the cache) and one pointer
-//! more between the kernels and the weights; [`Dense`](crate::Dense), which allocates
+//! more between the kernels and the weights; [`Dense`], which allocates
 //! nothing, stays the layer for networks that fit on the stack.
 //!
 //! ```
@@ -96,9 +96,9 @@ use crate::scalar::Scalar;
 
 /// A dense layer `z = W a_prev + b`, `a = g(z)` [N1, N2, N3, S4] whose `W` and `b` live on
 /// the heap; see the [module docs](self) for when to use it instead of
-/// [`Dense`](crate::Dense).
+/// [`Dense`].
 ///
-/// It computes exactly what a [`Dense`](crate::Dense) with the same parameters computes,
+/// It computes exactly what a [`Dense`] with the same parameters computes,
 /// bit for bit, with the same kernels.
 #[derive(PartialEq)]
 pub struct HeapDense<T, const I: usize, const O: usize, A> {
