@@ -5,6 +5,10 @@
 //! \[S5\]) to a batch `Matrix<T, O, M>`. `forward` records in a cache what `backward`
 //! needs; `backward` turns `∂J/∂output` into the parameters' gradients and `∂J/∂input`.
 //!
+//! [`HeapDense`] is the same dense layer with its parameters on the heap, for networks
+//! too large for the stack (see [Large networks](heap_dense#large-networks)); the two
+//! mix freely in one network.
+//!
 //! A stack of layers is a tuple, `(Dense<…>, Dense<…>, …)`, and is itself a layer. Its
 //! shapes are checked by the compiler: a layer whose input size differs from the previous
 //! layer's output size does not compile.
