@@ -21,6 +21,17 @@ pub trait Activation<T: Scalar>: Copy + Debug + Default + PartialEq {
 
     /// `g'(z)`, the diagonal entry of `∂a/∂z = diag(g'(z))` [L2.3].
     fn derivative(&self, z: T) -> T;
+
+    /// The activation's own constants, which are not trained but are part of the
+    /// network (the leaky ReLU's slope); empty for the others. Saved files record them.
+    fn constants(&self) -> &[T] {
+        &[]
+    }
+
+    /// The constants, mutably, in the same order: what loading a saved file sets.
+    fn constants_mut(&mut self) -> &mut [T] {
+        &mut []
+    }
 }
 
 /// The rectified linear unit `g(z) = max(0, z)` \[N5\].
@@ -79,6 +90,12 @@ impl<T: Scalar> Activation<T> for LeakyRelu<T> {
     #[inline(always)]
     fn derivative(&self, z: T) -> T {
         if z > T::ZERO { T::ONE } else { self.slope }
+    }
+    fn constants(&self) -> &[T] {
+        core::slice::from_ref(&self.slope)
+    }
+    fn constants_mut(&mut self) -> &mut [T] {
+        core::slice::from_mut(&mut self.slope)
     }
 }
 

@@ -10,6 +10,11 @@
 //! holds: the same row-major `[[T; C]; R]` as [`Matrix`], on the heap, and never more
 //! than one row of it on the stack. Its products call the same kernels as `Matrix`.
 //!
+//! A network too large for the stack is built of
+//! [`HeapDense`](crate::layer::HeapDense) layers, whose weights and biases are
+//! `HeapMatrix`es: see [Large networks](crate::layer::heap_dense#large-networks) for the
+//! whole route, from building to saving and loading.
+//!
 //! ```
 //! use backprop::HeapMatrix;
 //!
@@ -30,7 +35,7 @@ use core::ops::{Index, IndexMut, Mul};
 /// Built without ever holding the whole matrix on the stack; see the [module
 /// docs](self). Convert to and from [`Matrix`] only when the matrix is small enough
 /// for the stack.
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 pub struct HeapMatrix<T, const R: usize, const C: usize> {
     data: Box<[[T; C]; R]>,
 }
@@ -65,7 +70,9 @@ impl<T: Scalar, const R: usize, const C: usize> HeapMatrix<T, R, C> {
 
     /// Copies a stack [`Matrix`] to the heap.
     pub fn from_matrix(m: &Matrix<T, R, C>) -> Self {
-        Self::from_fn(|i, j| m[(i, j)])
+        let mut out = Self::zeros();
+        out.as_mut_slice().copy_from_slice(m.as_slice());
+        out
     }
 
     /// Copies the matrix to a stack [`Matrix`]; only for sizes the stack can hold.
@@ -188,6 +195,16 @@ impl<T: Scalar, const R: usize, const K: usize, const C: usize> Mul<&HeapMatrix<
     fn mul(self, rhs: &HeapMatrix<T, K, C>) -> HeapMatrix<T, R, C> {
         let mut out = HeapMatrix::zeros();
         self.mul_to(rhs, &mut out);
+        out
+    }
+}
+
+impl<T: Scalar, const R: usize, const C: usize> Clone for HeapMatrix<T, R, C> {
+    /// A copy allocated row by row on the heap, like [`HeapMatrix::zeros`], and then
+    /// filled: the copy never passes through the stack, whatever the build profile.
+    fn clone(&self) -> Self {
+        let mut out = Self::zeros();
+        out.as_mut_slice().copy_from_slice(self.as_slice());
         out
     }
 }

@@ -5,6 +5,10 @@
 //! \[S5\]) to a batch `Matrix<T, O, M>`. `forward` records in a cache what `backward`
 //! needs; `backward` turns `∂J/∂output` into the parameters' gradients and `∂J/∂input`.
 //!
+//! [`HeapDense`] is the same dense layer with its parameters on the heap, for networks
+//! too large for the stack (see [Large networks](heap_dense#large-networks)); the two
+//! mix freely in one network.
+//!
 //! A stack of layers is a tuple, `(Dense<…>, Dense<…>, …)`, and is itself a layer. Its
 //! shapes are checked by the compiler: a layer whose input size differs from the previous
 //! layer's output size does not compile.
@@ -15,6 +19,10 @@
 //! let net: (Dense<f64, 3, 4, Relu>, Dense<f64, 5, 1, Sigmoid>) = Default::default();
 //! let y = Layer::<f64, 1>::predict(&net, &Matrix::<f64, 3, 1>::zeros());
 //! ```
+
+pub mod heap_dense;
+
+pub use heap_dense::{HeapDense, HeapDenseCache};
 
 use crate::activation::Activation;
 use crate::matrix::{Matrix, Vector};
@@ -117,8 +125,8 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O,
     /// `z`, receives the same `δ` and the same update, and so stays equal to the others
     /// forever: the layer behaves like a single unit. Random weights break that symmetry.
     ///
-    /// For a network too large for the stack, build it in a `Box` and initialise it in
-    /// place with [`Parameters::initialize`].
+    /// For a network too large for the stack, use [`HeapDense`] layers instead (see
+    /// [Large networks](heap_dense#large-networks)).
     pub fn init(rng: &mut Rng) -> Self {
         let mut layer = Self::default();
         layer.initialize(rng);
@@ -222,6 +230,14 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Parameters<T>
             _ => self.fill_xavier(rng),
         }
     }
+
+    fn activations(&self) -> impl Iterator<Item = (&'static str, &[T])> {
+        core::iter::once((A::NAME, self.activation.constants()))
+    }
+
+    fn activations_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut [T])> {
+        core::iter::once((A::NAME, self.activation.constants_mut()))
+    }
 }
 
 impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>> Layer<T, M>
@@ -317,6 +333,14 @@ macro_rules! layer_tuple {
 
             fn initialize(&mut self, rng: &mut Rng) {
                 $(self.$i.initialize(rng);)+
+            }
+
+            fn activations(&self) -> impl Iterator<Item = (&'static str, &[T])> {
+                core::iter::empty()$(.chain(self.$i.activations()))+
+            }
+
+            fn activations_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut [T])> {
+                core::iter::empty()$(.chain(self.$i.activations_mut()))+
             }
         }
 

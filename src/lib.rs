@@ -106,7 +106,7 @@ pub mod train;
 pub use activation::{Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
 pub use error::{Error, Result};
 pub use heap::HeapMatrix;
-pub use layer::{Dense, DenseCache, Layer};
+pub use layer::{Dense, DenseCache, HeapDense, Layer};
 pub use loss::{CrossEntropy, Loss, SigmoidCrossEntropy, SoftmaxCrossEntropy, SquaredError};
 pub use matrix::{Matrix, RowVector, Vector};
 pub use network::{SeedLoss, SeedNetwork};

@@ -72,8 +72,12 @@ impl<T: Scalar, N: Parameters<T>> Optimizer<T, N> for Sgd<T> {
 
 /// Gradient descent with momentum: `v := β v + dθ`, `θ := θ − α v`.
 ///
-/// The velocity `v` has the network's type, starts at zero, and lives here, on the heap
-/// (built there in place, so a large network's state never passes through the stack).
+/// The velocity `v` has the network's type, starts at zero, and lives here in a `Box`.
+/// `Box::default()` builds `N::default()` and moves it to the heap, so the state of a
+/// network of [`HeapDense`](crate::layer::HeapDense) layers (a few pointers by value,
+/// its matrices allocated on the heap) never passes through the stack, while that of a
+/// large network of [`Dense`](crate::Dense) layers may, in a debug build (see [Large
+/// networks](crate::layer::heap_dense#large-networks)).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Momentum<T, N> {
     learning_rate: T,
@@ -119,8 +123,9 @@ impl<T: Scalar, N: Parameters<T>> Optimizer<T, N> for Momentum<T, N> {
 /// Adam (Kingma and Ba, 2015): per-parameter steps scaled by running moments of the
 /// gradient, with bias correction.
 ///
-/// The moments `m` and `v` have the network's type and live on the heap, like
-/// [`Momentum`]'s velocity.
+/// The moments `m` and `v` have the network's type and live in `Box`es, like
+/// [`Momentum`]'s velocity (and with the same caveat for large [`Dense`](crate::Dense)
+/// networks).
 ///
 /// ```text
 /// m := β₁ m + (1 − β₁) dθ          first moment

@@ -43,19 +43,34 @@ pub trait Parameters<T: Scalar>: Clone + Default {
 
     /// Draws fresh random parameters in place, layer by layer: He initialisation for
     /// ReLU layers, Xavier for the others, biases zero (see
-    /// [`Dense::init`](crate::layer::Dense::init)). In place, so that a network held in a
-    /// `Box` is initialised without ever being built on the stack:
+    /// [`Dense::init`](crate::layer::Dense::init)). In place, so that a network of
+    /// [`HeapDense`](crate::layer::HeapDense) layers, whose parameters live on the heap,
+    /// is initialised without any of them passing through the stack (see [Large
+    /// networks](crate::layer::heap_dense#large-networks)):
     ///
     /// ```
-    /// use backprop::{Dense, Identity, Parameters, Relu};
+    /// use backprop::layer::HeapDense;
     /// use backprop::rng::Rng;
+    /// use backprop::{Identity, Parameters, Relu};
     ///
-    /// type Mnist = (Dense<f32, 784, 128, Relu>, Dense<f32, 128, 10, Identity>);
-    /// let mut net: Box<Mnist> = Box::default();
+    /// type Mnist = (HeapDense<f64, 784, 128, Relu>, HeapDense<f64, 128, 10, Identity>);
+    /// let mut net = Mnist::default(); // 0.78 MiB of zeros on the heap
     /// net.initialize(&mut Rng::new(1));
     /// assert_eq!(net.parameter_count(), 784 * 128 + 128 + 128 * 10 + 10);
     /// ```
     fn initialize(&mut self, rng: &mut Rng);
+
+    /// Each layer's activation, in order: its [`NAME`](crate::Activation::NAME) and its
+    /// [`constants`](crate::Activation::constants) (the leaky ReLU's slope). Saved files
+    /// record them. Empty for a type that has no layers of its own.
+    fn activations(&self) -> impl Iterator<Item = (&'static str, &[T])> {
+        core::iter::empty()
+    }
+
+    /// The same, with the constants mutable: what loading a saved file sets.
+    fn activations_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut [T])> {
+        core::iter::empty()
+    }
 
     /// `true` if every parameter is finite.
     fn is_finite(&self) -> bool {
