@@ -39,7 +39,7 @@
 //! [`HeapDense`](crate::layer::HeapDense) layers, nothing large is ever on the stack (see
 //! [Large networks](crate::layer::heap_dense#large-networks)).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quoted};
 use crate::params::{Parameters, block_name};
 use crate::scalar::Scalar;
 use std::fmt::Write as _;
@@ -168,7 +168,10 @@ fn parse<T: Scalar, N: Parameters<T>>(
     if first != MAGIC {
         return Err(lines.error(
             0,
-            format!("the first line must be the format line: expected `{MAGIC}`, found `{first}`"),
+            format!(
+                "the first line must be the format line: expected `{MAGIC}`, found {}",
+                quoted(&first)
+            ),
         ));
     }
     let scalar = lines.keyword_line("scalar", 1)?;
@@ -177,7 +180,7 @@ fn parse<T: Scalar, N: Parameters<T>>(
             0,
             format!(
                 "the file holds {} parameters, but the network is {}",
-                scalar[0],
+                quoted(scalar[0]),
                 T::NAME
             ),
         ));
@@ -186,7 +189,10 @@ fn parse<T: Scalar, N: Parameters<T>>(
     let parameters = parse_blocks(net, &mut lines)?;
     lines.expect_exact("end", "the parameters must be followed by `end`")?;
     if let Ok(fields) = lines.next_fields("nothing") {
-        return Err(lines.error(0, format!("unexpected `{}` after `end`", fields.join(" "))));
+        return Err(lines.error(
+            0,
+            format!("unexpected {} after `end`", quoted(&fields.join(" "))),
+        ));
     }
     Ok((constants, parameters))
 }
@@ -214,23 +220,21 @@ fn parse_layers<T: Scalar, N: Parameters<T>>(net: &N, lines: &mut Lines<'_>) -> 
             return Err(lines.error(
                 0,
                 format!(
-                    "expected `layer {number}` followed by its activation, found `{}`",
-                    fields.join(" ")
+                    "expected `layer {number}` followed by its activation, found {}",
+                    quoted(&fields.join(" "))
                 ),
             ));
         }
-        if lines.number::<usize>(fields[1], 2)? != number {
-            return Err(lines.error(
-                2,
-                format!("expected layer {number}, found layer {}", fields[1]),
-            ));
+        let found = lines.number::<usize>(fields[1], 2)?;
+        if found != number {
+            return Err(lines.error(2, format!("expected layer {number}, found layer {found}")));
         }
         if fields[2] != name {
             return Err(lines.error(
                 3,
                 format!(
                     "layer {number} is {} in the file, but the network's layer {number} is {name}",
-                    fields[2]
+                    quoted(fields[2])
                 ),
             ));
         }
@@ -249,7 +253,10 @@ fn parse_layers<T: Scalar, N: Parameters<T>>(net: &N, lines: &mut Lines<'_>) -> 
             if !value.is_finite() {
                 return Err(lines.error(
                     4 + i,
-                    format!("`{field}`, a constant of the {name} of layer {number}, is not a finite number"),
+                    format!(
+                        "{}, a constant of the {name} of layer {number}, is not a finite number",
+                        quoted(field)
+                    ),
                 ));
             }
             constants.push(value);
@@ -313,7 +320,10 @@ fn parse_blocks<T: Scalar, N: Parameters<T>>(net: &N, lines: &mut Lines<'_>) -> 
                 if !value.is_finite() {
                     return Err(lines.error(
                         column + 1,
-                        format!("`{field}` in {name} is not a finite number; a trained network's parameters are"),
+                        format!(
+                            "{} in {name} is not a finite number; a trained network's parameters are",
+                            quoted(field)
+                        ),
                     ));
                 }
                 parameters.push(value);
@@ -388,8 +398,8 @@ impl<'a> Lines<'a> {
             return Err(self.error(
                 0,
                 format!(
-                    "{what}: expected `{expected}`, found `{}`",
-                    fields.join(" ")
+                    "{what}: expected `{expected}`, found {}",
+                    quoted(&fields.join(" "))
                 ),
             ));
         }
@@ -403,8 +413,8 @@ impl<'a> Lines<'a> {
             return Err(self.error(
                 0,
                 format!(
-                    "expected `{keyword}` followed by {n} value(s), found `{}`",
-                    fields.join(" ")
+                    "expected `{keyword}` followed by {n} value(s), found {}",
+                    quoted(&fields.join(" "))
                 ),
             ));
         }
@@ -414,6 +424,6 @@ impl<'a> Lines<'a> {
     fn number<X: core::str::FromStr>(&self, field: &str, column: usize) -> Result<X> {
         field
             .parse()
-            .map_err(|_| self.error(column, format!("`{field}` is not a number")))
+            .map_err(|_| self.error(column, format!("{} is not a number", quoted(field))))
     }
 }

@@ -303,7 +303,7 @@ fn a_file_of_another_scalar_type_is_refused() {
     assert_eq!(line, 2);
     assert_eq!(
         message,
-        "the file holds f32 parameters, but the network is f64"
+        "the file holds \"f32\" parameters, but the network is f64"
     );
 
     let f64_text = persist::to_string(&network_with::<f64>(&[], 4));
@@ -313,7 +313,7 @@ fn a_file_of_another_scalar_type_is_refused() {
     );
     assert_eq!(
         message,
-        "the file holds f64 parameters, but the network is f32"
+        "the file holds \"f64\" parameters, but the network is f32"
     );
 }
 
@@ -373,8 +373,8 @@ fn a_malformed_number_is_refused_with_its_line_and_column() {
     let err = result.clone().unwrap_err();
     let (line, column, message) = parse_error(result, SRC);
     assert_eq!((line, column), (10, 2));
-    assert_eq!(message, "`0.2x5` is not a number");
-    assert_eq!(err.to_string(), "<string>:10:2: `0.2x5` is not a number");
+    assert_eq!(message, "\"0.2x5\" is not a number");
+    assert_eq!(err.to_string(), "<string>:10:2: \"0.2x5\" is not a number");
 
     // Loaded from a file, the message starts with the file's path.
     let file = TempFile::new("malformed");
@@ -382,7 +382,7 @@ fn a_malformed_number_is_refused_with_its_line_and_column() {
     let err = persist::load::<f64, SeedNetwork<f64>>(&file.0).unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("{}:10:2: `0.2x5` is not a number", file.0.display())
+        format!("{}:10:2: \"0.2x5\" is not a number", file.0.display())
     );
 }
 
@@ -395,7 +395,7 @@ fn a_malformed_block_count_or_size_is_refused_with_its_column() {
         SRC,
     );
     assert_eq!((line, column), (7, 2));
-    assert_eq!(message, "`six` is not a number");
+    assert_eq!(message, "\"six\" is not a number");
 
     let mut lines = seed_lines();
     lines[7] = "block W[1] 4 -3".to_string();
@@ -404,7 +404,7 @@ fn a_malformed_block_count_or_size_is_refused_with_its_column() {
         SRC,
     );
     assert_eq!((line, column), (8, 4));
-    assert_eq!(message, "`-3` is not a number");
+    assert_eq!(message, "\"-3\" is not a number");
 }
 
 #[test]
@@ -434,7 +434,7 @@ fn a_missing_end_is_refused() {
     assert_eq!(line, 28);
     assert_eq!(
         message,
-        "the parameters must be followed by `end`: expected `end`, found `fin`"
+        "the parameters must be followed by `end`: expected `end`, found \"fin\""
     );
 }
 
@@ -472,7 +472,7 @@ fn a_bad_first_line_is_refused() {
     assert_eq!(
         message,
         "the first line must be the format line: expected `backprop parameters 2`, \
-         found `backprop parameters 3`"
+         found \"backprop parameters 3\""
     );
 
     // A CSV file handed over by mistake.
@@ -481,7 +481,7 @@ fn a_bad_first_line_is_refused() {
         "data.csv",
     );
     assert_eq!(line, 1);
-    assert!(message.contains("found `x1,x2,x3,label`"), "{message}");
+    assert!(message.contains(r#"found "x1,x2,x3,label""#), "{message}");
 
     // An empty file.
     let (line, _, message) = parse_error(persist::from_str::<f64, SeedNetwork<f64>>("", SRC), SRC);
@@ -520,7 +520,7 @@ fn anything_after_end_is_refused() {
     let (line, _, message) =
         parse_error(persist::from_str::<f64, SeedNetwork<f64>>(&text, SRC), SRC);
     assert_eq!(line, end_line + 1);
-    assert_eq!(message, "unexpected `0.5` after `end`");
+    assert_eq!(message, "unexpected \"0.5\" after `end`");
 }
 
 // ----- Activations -----------------------------------------------------------------------
@@ -540,7 +540,7 @@ fn a_relu_networks_file_is_refused_by_a_tanh_network_naming_line_and_column() {
     assert_eq!((line, column), (4, 3));
     assert_eq!(
         message,
-        "layer 1 is relu in the file, but the network's layer 1 is tanh"
+        "layer 1 is \"relu\" in the file, but the network's layer 1 is tanh"
     );
 
     // Through a file, the message starts with path:line:column.
@@ -550,7 +550,7 @@ fn a_relu_networks_file_is_refused_by_a_tanh_network_naming_line_and_column() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}:4:3: layer 1 is relu in the file, but the network's layer 1 is tanh",
+            "{}:4:3: layer 1 is \"relu\" in the file, but the network's layer 1 is tanh",
             file.0.display()
         )
     );
@@ -566,7 +566,7 @@ fn a_relu_networks_file_is_refused_by_a_tanh_network_naming_line_and_column() {
     assert_eq!((line, column), (6, 3));
     assert_eq!(
         message,
-        "layer 3 is identity in the file, but the network's layer 3 is sigmoid"
+        "layer 3 is \"identity\" in the file, but the network's layer 3 is sigmoid"
     );
 }
 
@@ -610,11 +610,15 @@ fn a_malformed_missing_or_misnumbered_activation_constant_is_refused_with_its_pl
         .collect();
     assert_eq!(lines[3], "layer 1 leaky_relu 0.3");
     let cases = [
-        ("layer 1 leaky_relu 0.3x", (4, 4), "`0.3x` is not a number"),
+        (
+            "layer 1 leaky_relu 0.3x",
+            (4, 4),
+            "\"0.3x\" is not a number",
+        ),
         (
             "layer 1 leaky_relu inf",
             (4, 4),
-            "`inf`, a constant of the leaky_relu of layer 1, is not a finite number",
+            "\"inf\", a constant of the leaky_relu of layer 1, is not a finite number",
         ),
         (
             "layer 1 leaky_relu",
@@ -629,7 +633,7 @@ fn a_malformed_missing_or_misnumbered_activation_constant_is_refused_with_its_pl
         (
             "leaky_relu 0.3",
             (4, 0),
-            "expected `layer 1` followed by its activation, found `leaky_relu 0.3`",
+            "expected `layer 1` followed by its activation, found \"leaky_relu 0.3\"",
         ),
     ];
     for (bad, place, expected) in cases {
