@@ -53,7 +53,10 @@ fn run() -> backprop::Result<bool> {
         .and_then(|i| args.get(i + 1).cloned())
         .unwrap_or_else(|| "target/breast_cancer_learning_curve.svg".to_string());
 
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/breast_cancer.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/breast_cancer.csv"
+    );
     let data: Dataset<f64> = Dataset::from_csv_path(path, &CsvOptions::new().binary(true))?;
     let (mut train_set, mut test_set) = data.stratified_split(0.2, 42)?;
     let scaler = Standardizer::fit(&train_set)?;

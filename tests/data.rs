@@ -11,7 +11,10 @@ use backprop::data::{CsvOptions, Dataset, LabelColumn, Standardizer};
 use backprop::{Error, Matrix};
 
 fn breast_cancer_path() -> String {
-    format!("{}/examples/data/breast_cancer.csv", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/examples/data/breast_cancer.csv",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 fn breast_cancer() -> Dataset<f64> {
@@ -343,7 +346,10 @@ fn an_unclosed_quote_is_reported_at_its_field() {
 
 #[test]
 fn an_unreadable_file_is_an_io_error_naming_the_path() {
-    let path = format!("{}/examples/data/no_such_file.csv", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/examples/data/no_such_file.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let err = Dataset::<f64>::from_csv_path(&path, &CsvOptions::new()).unwrap_err();
     match &err {
         Error::Io { path: p, .. } => assert_eq!(p, &path),
