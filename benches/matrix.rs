@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Benchmark ids are `<workload>/<implementation>` and line up with the peer harness in
-//! `shared/peers` (nalgebra, ndarray, glam, plain arrays): the group is the workload with
+//! `benches/peers/` (nalgebra, ndarray, glam, plain arrays): the group is the workload with
 //! its shapes, the function id is `backprop` for `f32` and `backprop_f64` for `f64`, so
 //! `matmul_8x8_8x8/backprop` here measures what `matmul_8x8_8x8/nalgebra` measures there
 //! (the peers are all `f32`; the f64 rows sit in the same group so one id names one

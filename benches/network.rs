@@ -3,10 +3,11 @@
 //! `breast_cancer` example's network on 455 examples and how it grows from 10 to 10 000
 //! examples, and one mini-batch step of a heap-held 784 → 128 → 10 network.
 //!
-//! Ids are `workload/backprop`, so that they line up with `../shared/peers/`'s
-//! `workload/nalgebra` and `workload/ndarray` (`sgd_step`, `minibatch64_step`). Our
-//! `sgd_step/backprop` is what the trainer runs: forward, `δ[3] = a[3] − y`, backward and
-//! the update, without evaluating the cost, which a step does not need;
+//! Ids are `workload/backprop`, so that they line up with `workload/nalgebra` and
+//! `workload/ndarray` of the peer harness in `benches/peers/` (`sgd_step`,
+//! `minibatch64_step`). Our `sgd_step/backprop` is what the trainer runs: forward,
+//! `δ[3] = a[3] − y`, backward and the update, without evaluating the cost, which a step
+//! does not need;
 //! `sgd_step/backprop_with_cost` also computes the loss, as the peers' steps do.
 //!
 //! `sgd_chain_floor` measures the longest chain of dependent operations in one SGD step,
@@ -29,7 +30,7 @@ use std::hint::black_box;
 const LR: f64 = 0.01;
 
 /// Runs `f` as benchmark `workload/implementation` (a criterion group per workload, as
-/// in `../shared/peers/`, so the ids line up).
+/// in the peer harness, `benches/peers/`, so the ids line up).
 fn bench(
     c: &mut Criterion,
     workload: &str,

@@ -4,7 +4,8 @@
 //! It is the seed's architecture, widened: 30 → 16 → 8 → 1 with ReLU, ReLU and a
 //! sigmoid output trained with cross-entropy (fused: `δ[3] = a[3] − y` [L3.6]). It
 //!
-//! 1. loads `data/breast_cancer.csv` (455 examples, 30 features; see `data/SOURCE.md`),
+//! 1. loads `examples/data/breast_cancer.csv` (455 examples, 30 features; see
+//!    `examples/data/SOURCE.md`),
 //! 2. splits it 80 / 20, stratified and seeded, and standardises both parts with the
 //!    training part's mean and standard deviation,
 //! 3. trains with mini-batches of 16 and Adam, printing progress every 2 epochs,
@@ -52,7 +53,10 @@ fn run() -> backprop::Result<bool> {
         .and_then(|i| args.get(i + 1).cloned())
         .unwrap_or_else(|| "target/breast_cancer_learning_curve.svg".to_string());
 
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/breast_cancer.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/breast_cancer.csv"
+    );
     let data: Dataset<f64> = Dataset::from_csv_path(path, &CsvOptions::new().binary(true))?;
     let (mut train_set, mut test_set) = data.stratified_split(0.2, 42)?;
     let scaler = Standardizer::fit(&train_set)?;

@@ -3,8 +3,8 @@
 //!
 //! A probability `ŷ` predicts class 1 when `ŷ ≥ 0.5` ([`THRESHOLD`]) and class 0
 //! otherwise, the rule the trainer's accuracy uses too. Class 1 is the *positive* class;
-//! for `data/breast_cancer.csv` that is *benign*, so to measure how well malignant tumours
-//! are found, use [`ConfusionMatrix::swapped`].
+//! for `examples/data/breast_cancer.csv` that is *benign*, so to measure how well
+//! malignant tumours are found, use [`ConfusionMatrix::swapped`].
 //!
 //! A ratio whose denominator is 0 (precision with no positive predictions, recall with
 //! no positive examples, anything on zero examples) is undefined and returned as `None`,

@@ -3,15 +3,18 @@
 //! splits by class reproducibly, standardises with training statistics, and lays out
 //! batches with one example per column.
 //!
-//! The expected counts of `data/breast_cancer.csv` (455 rows, 30 features, 170 zeros and
-//! 285 ones) are those stated in `data/SOURCE.md`, and were recounted with
-//! `awk -F, '{print NF}'` and `cut -d, -f31 | sort | uniq -c`.
+//! The expected counts of `examples/data/breast_cancer.csv` (455 rows, 30 features, 170
+//! zeros and 285 ones) are those stated in `examples/data/SOURCE.md`, and were recounted
+//! with `awk -F, '{print NF}'` and `cut -d, -f31 | sort | uniq -c`.
 
 use backprop::data::{CsvOptions, Dataset, LabelColumn, Standardizer};
 use backprop::{Error, Matrix};
 
 fn breast_cancer_path() -> String {
-    format!("{}/data/breast_cancer.csv", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/examples/data/breast_cancer.csv",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 fn breast_cancer() -> Dataset<f64> {
@@ -343,7 +346,10 @@ fn an_unclosed_quote_is_reported_at_its_field() {
 
 #[test]
 fn an_unreadable_file_is_an_io_error_naming_the_path() {
-    let path = format!("{}/data/no_such_file.csv", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/examples/data/no_such_file.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let err = Dataset::<f64>::from_csv_path(&path, &CsvOptions::new()).unwrap_err();
     match &err {
         Error::Io { path: p, .. } => assert_eq!(p, &path),

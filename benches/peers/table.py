@@ -1,6 +1,13 @@
+"""Prints the tables of benches/README.md from the criterion results of run.sh.
+
+usage: python3 table.py [BASELINE ...]   (default: run1 run2, the passes of run.sh)
+
+Reads $PEERS_TARGET/{default,native}/criterion/<group>/<impl>/<baseline>/estimates.json
+(PEERS_TARGET defaults to target/ beside this script, where run.sh builds).
+"""
 import json, os, sys, statistics
-base = os.environ.get('PEERS_TARGET', '/tmp/backprop-peers-target')
-runs = sys.argv[1:] or ['final1', 'final2']
+base = os.environ.get('PEERS_TARGET', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'target'))
+runs = sys.argv[1:] or ['run1', 'run2']
 groups = ['matmul_4x3_3x1','matmul_4x4_4x4','matmul_8x8_8x8','matmul_16x16_16x16','matmul_32x32_32x32','matmul_64x64_64x64','sgd_step','minibatch64_step']
 impls = ['backprop','backprop_nocost','nalgebra','glam','arrays','ndarray']
 def med(flag, g, i, run):
