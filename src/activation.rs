@@ -86,11 +86,15 @@ impl<T: Scalar> Activation<T> for LeakyRelu<T> {
 ///
 /// ```text
 /// σ(z)  = 1 / (1 + e^(−z))
-/// σ'(z) = σ(z) (1 − σ(z))                   [L3.3]
+/// σ'(z) = σ(z) (1 − σ(z)) = σ(z) σ(−z)      [L3.3]
 /// ```
 ///
 /// Computed so that it never overflows and stays in `[0, 1]` for every finite input:
-/// see [`sigmoid`].
+/// see [`sigmoid`]. The derivative is computed as `σ(z) σ(−z)`, because `1 − σ(z)`
+/// cancels where the sigmoid saturates: at `z = 30`, `σ(z)` rounds to within one ulp of
+/// 1, so `1 − σ(z)` keeps only a few correct bits, while `σ(−z) = e^(−30) / (1 + e^(−30))`
+/// is correct to the last bit. With `e = e^(−|z|)` both forms are `e / (1 + e)²`,
+/// symmetric in `z`, which is what the code computes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sigmoid;
 
@@ -102,8 +106,10 @@ impl<T: Scalar> Activation<T> for Sigmoid {
     }
     #[inline(always)]
     fn derivative(&self, z: T) -> T {
-        let s = sigmoid(z);
-        s * (T::ONE - s)
+        // σ(z) σ(−z) = [1 / (1 + e)] · [e / (1 + e)] with e = e^(−|z|): no 1 − σ(z).
+        let e = (-z.abs()).exp();
+        let s = T::ONE / (T::ONE + e);
+        e * s * s
     }
 }
 
@@ -111,8 +117,13 @@ impl<T: Scalar> Activation<T> for Sigmoid {
 ///
 /// ```text
 /// g(z)  = tanh(z)
-/// g'(z) = 1 − tanh(z)²
+/// g'(z) = 1 − tanh(z)² = 4 e / (1 + e)²     with e = e^(−2|z|)
 /// ```
+///
+/// The derivative is computed in the second form: `1 − tanh(z)²` cancels once `tanh(z)`
+/// is close to ±1 (at `z = 10` its relative error is about 1e-8, half of `f64`'s digits lost; beyond `z ≈ 19.1`
+/// it is exactly 0 while the truth is about `4 e^(−2|z|)`), whereas `4e / (1 + e)²` is a
+/// product and a quotient of positive numbers, correct to a few ulps everywhere.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tanh;
 
@@ -124,8 +135,10 @@ impl<T: Scalar> Activation<T> for Tanh {
     }
     #[inline(always)]
     fn derivative(&self, z: T) -> T {
-        let t = z.tanh();
-        T::ONE - t * t
+        // 1 − tanh² = sech² = 4 e / (1 + e)² with e = e^(−2|z|) ∈ (0, 1]: no cancellation.
+        let e = (-(z.abs() + z.abs())).exp();
+        let s = T::ONE / (T::ONE + e);
+        (T::TWO * T::TWO) * e * s * s
     }
 }
 
@@ -172,6 +185,16 @@ pub fn sigmoid<T: Scalar>(z: T) -> T {
 /// is `σ(z) − y` [L3.6]) computes it once.
 #[inline(always)]
 pub(crate) fn sigmoid_given_exp<T: Scalar>(z: T, e: T) -> T {
+    sigmoid_pair_given_exp(z, e).0
+}
+
+/// `(σ(z), σ(−z))` \[N5\] given `e = e^(−|z|)`: one is `1/(1 + e)`, the other `e/(1 + e)`.
+/// Both are correct to the last bits even where one of them rounds to 1, which is why
+/// `σ(−z)` is computed this way and never as `1 − σ(z)` (that subtraction cancels where
+/// the sigmoid saturates; see [`Sigmoid`]).
+#[inline(always)]
+pub(crate) fn sigmoid_pair_given_exp<T: Scalar>(z: T, e: T) -> (T, T) {
     let s = T::ONE / (T::ONE + e);
-    if z >= T::ZERO { s } else { e * s }
+    let es = e * s;
+    if z >= T::ZERO { (s, es) } else { (es, s) }
 }

@@ -42,36 +42,39 @@
 //! ## The derivation map
 //!
 //! The seed is a blog post deriving backpropagation for a 3 → 4 → 2 → 1 binary
-//! classifier; its equations carry tags such as **[L2.5]** (the crate's
-//! `DERIVATION.md` restores them). For each group of tags, the code that implements it and
-//! the tests that prove it (every test in `tests/derivation.rs` is named after its tag;
-//! `tests/layers.rs`, `tests/losses.rs` and `tests/network.rs` check the same claims with
-//! proptest against finite differences on random shapes):
+//! classifier; its equations carry tags such as **[L2.5]** (the [`derivation`] module
+//! restores them, one section per tag, with its reasoning: [`derivation#l2-5`](derivation#l2-5)).
+//! For each group of tags, the code that implements it and the tests that prove it (every
+//! test in `tests/derivation.rs` is named after its tag; `tests/layers.rs`,
+//! `tests/losses.rs` and `tests/network.rs` check the same claims with proptest against
+//! finite differences on random shapes):
 //!
 //! | tags | what | code | proof |
 //! |---|---|---|---|
-//! | N1–N3 | `z[l] = W[l] a[l−1] + b[l]`, `a[l] = g(z[l])` | [`Dense::pre_activation`], [`Layer::forward`], [`SeedNetwork`] | `n1_…`, `n2_…`, `n3_…` |
-//! | N4 | 29 parameters in 6 gradient matrices | [`Parameters::parameter_count`], [`params`] | `n4_seed_network_has_29_parameters_…` |
-//! | N5, L2.4, L3.3 | `g = max(0, z)`, `σ`, their derivatives, `g'(0) = 0` | [`Relu`], [`Sigmoid`], [`activation::sigmoid`] | `n5_…`, `l2_4_…`, `l3_3_…` |
-//! | C1–C4 | squared error, cross-entropy, its Bernoulli meaning | [`SquaredError`], [`CrossEntropy`], [`loss`] | `c1_…` to `c4_…` |
-//! | C5–C6 | the cost of one example, of `m` examples | [`Loss::cost`], [`train::Trainer`] | `c5_…`, `c6_…` |
-//! | C7 | `W := W − α dW` | [`optim::Sgd`], [`Parameters::add_scaled`] | `c7_…`, `tests/optim.rs` |
-//! | M1, M2 | Jacobian shapes; `dW` is `∂J/∂W` reshaped | [`jacobian`], [`Matrix::reshape`], [`jacobian::reshape_to_gradient`] | `m1_…`, `m2_…` |
-//! | M3 | `(ABC)ᵀ = CᵀBᵀAᵀ` | [`Matrix::transpose`] | `m3_…`, `tests/matrix_laws.rs` |
-//! | L3.1–L3.7 | `δ[3] = a[3] − y`, `dW[3] = δ[3] a[2]ᵀ` | [`SigmoidCrossEntropy`], [`Layer::backward`] | `l3_1_…` to `l3_7_…` |
-//! | L3.8 | the squared loss's `δ[3]`, no cancellation | [`SquaredError`] | `l3_8_…` |
-//! | L2.1–L2.9 | `δ[2] = (W[3]ᵀ δ[3]) ⊙ g'(z[2])`, `dW[2] = δ[2] a[1]ᵀ` | [`Dense::delta`], [`Layer::backward`], [`jacobian::dz_dw`] | `l2_1_…` to `l2_9_…` |
-//! | L1.1–L1.4 | `δ[1] = (W[2]ᵀ δ[2]) ⊙ g'(z[1])`, `dW[1] = δ[1] xᵀ` | [`jacobian::dz_next_dz`], [`Layer::backward_params`] | `l1_1_…` to `l1_4_…` |
-//! | S1–S4 | the summary, any dense layer | [`Layer::backward`] on [`Dense`] | `s1_…` to `s4_…` |
-//! | S5 | batches: `dW = (1/m) dZ Aᵀ`, `db = (1/m) Σ dZ` | [`loss`] (the `1/m`), [`Matrix::mul_tr`], [`Matrix::row_sums`] | `s5_…`, `tests/training.rs` |
+//! | [N1–N3](derivation#n1) | `z[l] = W[l] a[l−1] + b[l]`, `a[l] = g(z[l])` | [`Dense::pre_activation`], [`Layer::forward`], [`SeedNetwork`] | `n1_…`, `n2_…`, `n3_…` |
+//! | [N4](derivation#n4) | 29 parameters in 6 gradient matrices | [`Parameters::parameter_count`], [`params`] | `n4_seed_network_has_29_parameters_…` |
+//! | [N5, L2.4, L3.3](derivation#n5) | `g = max(0, z)`, `σ`, their derivatives, `g'(0) = 0` | [`Relu`], [`Sigmoid`], [`activation::sigmoid`] | `n5_…`, `l2_4_…`, `l3_3_…` |
+//! | [C1–C4](derivation#c1) | squared error, cross-entropy, its Bernoulli meaning | [`SquaredError`], [`CrossEntropy`], [`loss`] | `c1_…` to `c4_…` |
+//! | [C5–C6](derivation#c5) | the cost of one example, of `m` examples | [`Loss::cost`], [`train::Trainer`] | `c5_…`, `c6_…` |
+//! | [C7](derivation#c7) | `W := W − α dW` | [`optim::Sgd`], [`Parameters::add_scaled`] | `c7_…`, `tests/optim.rs` |
+//! | [M1, M2](derivation#m1) | Jacobian shapes; `dW` is `∂J/∂W` reshaped | [`jacobian`], [`Matrix::reshape`], [`jacobian::reshape_to_gradient`] | `m1_…`, `m2_…` |
+//! | [M3](derivation#m3) | `(ABC)ᵀ = CᵀBᵀAᵀ` | [`Matrix::transpose`] | `m3_…`, `tests/matrix_laws.rs` |
+//! | [L3.1–L3.7](derivation#l3-1) | `δ[3] = a[3] − y`, `dW[3] = δ[3] a[2]ᵀ` | [`SigmoidCrossEntropy`], [`Layer::backward`] | `l3_1_…` to `l3_7_…` |
+//! | [L3.8](derivation#l3-8) | the squared loss's `δ[3]`, no cancellation | [`SquaredError`] | `l3_8_…` |
+//! | [L2.1–L2.9](derivation#l2-1) | `δ[2] = (W[3]ᵀ δ[3]) ⊙ g'(z[2])`, `dW[2] = δ[2] a[1]ᵀ` | [`Dense::delta`], [`Layer::backward`], [`jacobian::dz_dw`] | `l2_1_…` to `l2_9_…` |
+//! | [L1.1–L1.4](derivation#l1-1) | `δ[1] = (W[2]ᵀ δ[2]) ⊙ g'(z[1])`, `dW[1] = δ[1] xᵀ` | [`jacobian::dz_next_dz`], [`Layer::backward_params`] | `l1_1_…` to `l1_4_…` |
+//! | [S1–S4](derivation#s1) | the summary, any dense layer | [`Layer::backward`] on [`Dense`] | `s1_…` to `s4_…` |
+//! | [S5](derivation#s5) | batches: `dW = (1/m) dZ Aᵀ`, `db = (1/m) Σ dZ` | [`loss`] (the `1/m`), [`Matrix::mul_tr`], [`Matrix::row_sums`] | `s5_…`, `tests/training.rs` |
 //!
 //! A worked example in `tests/derivation.rs` checks the forward values, the cost and all
 //! 29 gradients of one fixed network against values derived symbolically with sympy
-//! (`scripts/worked_example.py`), to 1e-12.
+//! (`tests/reference/worked_example.py`), to 1e-12; the [`derivation`] walks through the
+//! same numbers.
 //!
 //! ## Where to start reading
 //!
-//! From the bottom up, each module uses only those above it in this list:
+//! With the maths: the [`derivation`] module derives every equation the code implements.
+//! Then the code, from the bottom up, each module uses only those above it in this list:
 //! [`scalar`] (f32, f64) → [`matrix`] (+ [`heap`] for matrices too large for the stack)
 //! and [`rng`] → [`activation`], [`loss`] and [`data`] → [`layer`] and [`params`] →
 //! [`network`], [`jacobian`] and [`gradcheck`] → [`optim`], [`persist`] and [`metrics`]
@@ -81,6 +84,8 @@
 
 pub mod activation;
 pub mod data;
+#[doc = include_str!("derivation.md")]
+pub mod derivation {}
 pub mod error;
 pub mod gradcheck;
 pub mod heap;

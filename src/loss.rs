@@ -16,7 +16,7 @@
 //! | [`SigmoidCrossEntropy`] | the logit `z` | the same, from `z` | `σ(z) − y` [L3.6] |
 //! | [`SoftmaxCrossEntropy`] | logits `z` (K classes) | `−Σₖ yₖ log softmax(z)ₖ` | `softmax(z) − y` |
 
-use crate::activation::{sigmoid, sigmoid_given_exp};
+use crate::activation::{sigmoid, sigmoid_pair_given_exp};
 use crate::matrix::{Matrix, RowVector};
 use crate::scalar::Scalar;
 use core::fmt::Debug;
@@ -108,6 +108,25 @@ impl<T: Scalar> Loss<T> for SquaredError {
 /// `ŷ` is clamped to `[ε, 1 − ε]` (ε the type's machine epsilon) in both the value and
 /// the gradient, so the loss stays finite when `ŷ` rounds to exactly 0 or 1: at most
 /// `−log ε ≈ 36` in `f64`, `16` in `f32`.
+///
+/// # Where it parts from the fused form
+///
+/// Behind a sigmoid, this loss sees only `ŷ = σ(z)` rounded, never `z`, and that costs
+/// accuracy where the sigmoid saturates:
+///
+/// * `1 − ŷ` cancels once `ŷ` is near 1: the rounding of `ŷ` (up to `ε/2` absolute) is a
+///   relative error of about `ε e^z / 2` in `1 − ŷ`, so `δ[3] = dJ/da[3] · a[3](1 − a[3])`
+///   [L3.2, L3.3] loses `log₂ e^z` bits: about `1e-3` relative at `z = 30` in `f64`;
+/// * once `ŷ` rounds to exactly 1 (`z > 36.7` in `f64`, `z > 16.6` in `f32`; or to 0 at the
+///   other end, below `−745` and `−103`), the clamp replaces it by `1 − ε`, and the
+///   gradient is no longer the cross-entropy's: at `z = 40`, `y = 0` the pair gives
+///   `δ[3] ≈ 0.02` where the truth is `σ(40) ≈ 1` (and 0 with the unstable
+///   `σ(1 − σ)`), so a confidently wrong example stops being corrected.
+///
+/// [`SigmoidCrossEntropy`] works on `z` and has neither problem: its `δ[3]` [L3.6] is
+/// exact to a few ulps for every finite `z`. Use this unfused form to follow the seed's
+/// [L3.2] step by step, and the fused one to train; `tests/losses.rs` shows where the two
+/// part.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CrossEntropy;
 
@@ -170,7 +189,15 @@ impl<T: Scalar> Loss<T> for CrossEntropy {
 /// δ[3] = ∂J/∂z[3] = a[3] − y = σ(z) − y           [L3.6, S1]
 /// ```
 ///
-/// comes out directly. The value is computed from `z` in the stable form
+/// comes out directly. It is computed as
+///
+/// ```text
+/// δ[3] = (1 − y) σ(z) − y σ(−z)        (the same value: σ(−z) = 1 − σ(z))
+/// ```
+///
+/// which for a label in `[0, 1]` never cancels where the sigmoid saturates: for `y = 1`
+/// it is `−σ(−z)`, for `y = 0` it is `σ(z)`, both correct to the last bits, where
+/// `σ(z) − 1` at `z = 30` keeps only a handful of correct bits. The value is computed from `z` in the stable form
 ///
 /// ```text
 /// L = max(z, 0) − z y + log(1 + e^(−|z|))
@@ -205,7 +232,7 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
         target: &Matrix<T, N, M>,
     ) -> Matrix<T, N, M> {
         let m = T::from_usize(M);
-        output.zip_map(target, |z, y| (sigmoid(z) - y) / m) // δ[3] = a[3] − y [L3.6]
+        output.zip_map(target, |z, y| Self::delta(z, y, (-z.abs()).exp()) / m)
     }
 
     /// One `e = e^(−|z|)` per entry serves both `σ(z)` for the gradient [L3.6] and
@@ -223,14 +250,22 @@ impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
         for ((g, l), y) in grad.iter_mut().zip(losses.iter_mut()).zip(target.iter()) {
             let z = *g;
             let e = (-z.abs()).exp();
-            *g = (sigmoid_given_exp(z, e) - *y) / m; // δ[3] = a[3] − y [L3.6]
-            *l = Self::loss(z, *y, e); //              L(ŷ, y)            [C2]
+            *g = Self::delta(z, *y, e) / m; // δ[3] = a[3] − y [L3.6]
+            *l = Self::loss(z, *y, e); //     L(ŷ, y)          [C2]
         }
         (losses.column_sums().sum() / m, grad)
     }
 }
 
 impl SigmoidCrossEntropy {
+    /// `δ = a[3] − y` [L3.6] for one example, given `e = e^(−|z|)`, computed as
+    /// `(1 − y) σ(z) − y σ(−z)`: no `σ(z) − 1` cancels for `y` near 1.
+    #[inline(always)]
+    fn delta<T: Scalar>(z: T, y: T, e: T) -> T {
+        let (p, q) = sigmoid_pair_given_exp(z, e); // σ(z), σ(−z)
+        (T::ONE - y) * p - y * q
+    }
+
     /// `L = max(z, 0) − z y + log(1 + e)` given `e = e^(−|z|)` (in `(0, 1]`): the
     /// cross-entropy \[C2\] of `ŷ = σ(z)`.
     #[inline(always)]
@@ -247,9 +282,28 @@ impl SigmoidCrossEntropy {
 /// ∂L/∂z = ŷ Σₖ yₖ − y,  which is ŷ − y for a target that sums to 1 (one-hot)
 /// ```
 ///
-/// The same cancellation as [L3.6], for more than two classes. Every column is shifted
-/// by its maximum before exponentiating, so nothing overflows and the loss is finite for
-/// every finite input.
+/// The same cancellation as [L3.6], for more than two classes. Both the value and the
+/// gradient are computed so that nothing overflows and nothing cancels where the maths
+/// does not. With `a` the column's arg max, `μ = z_a` its maximum, and
+///
+/// ```text
+/// r = Σ_{j≠a} e^(zⱼ − μ)                (each term in [0, 1]: no overflow)
+/// ```
+///
+/// the sum of exponentials is `e^μ (1 + r)`, so
+///
+/// ```text
+/// logsumexp(z) − zₖ = (μ − zₖ) + ln_1p(r)     a sum of two numbers ≥ 0
+/// ŷ_a − 1           = −r / (1 + r)            = −Σ_{k≠a} ŷₖ, no subtraction
+/// ```
+///
+/// For a confidently classified example (`y` one-hot on `a`) the loss is `ln_1p(r)`
+/// with a tiny `r`, exact to a few ulps relative, where the textbook
+/// `max z + ln Σ e^(z − max) − z_y` is a difference of numbers near `max z` and keeps
+/// only its absolute accuracy (about `1e-16 · |z|`: all of it noise for a loss of
+/// `1e-15`). Likewise its gradient `ŷ_a − 1` is `−r/(1 + r)`, exact, where `ŷ_a − 1`
+/// would be rounding noise. A gradient check, which divides differences of the cost by a
+/// small step, needs exactly this.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SoftmaxCrossEntropy;
 
@@ -266,11 +320,17 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
         target: &Matrix<T, N, M>,
     ) -> RowVector<T, M> {
         RowVector::from_fn(|_, j| {
-            let (max, sum) = shifted_exp_sum(output, j);
-            let log_sum_exp = max + sum.ln();
+            let column = ShiftedExpSum::of(output, j);
+            let ln_sum = column.rest.ln_1p(); // ln(1 + r) = logsumexp(z) − μ
             let mut l = T::ZERO;
             for k in 0..N {
-                l += target[(k, j)] * (log_sum_exp - output[(k, j)]);
+                // logsumexp(z) − zₖ = (μ − zₖ) + ln(1 + r); for k = a the first term is 0.
+                let gap = if k == column.argmax {
+                    T::ZERO
+                } else {
+                    column.max - output[(k, j)]
+                };
+                l += target[(k, j)] * (gap + ln_sum);
             }
             l
         })
@@ -282,16 +342,27 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
         output: &Matrix<T, N, M>,
         target: &Matrix<T, N, M>,
     ) -> Matrix<T, N, M> {
-        // ∂L/∂zₖ = softmax(z)ₖ Σⱼ yⱼ − yₖ, which is softmax(z) − y when the target sums to 1.
-        let mut grad = softmax(output);
+        // ∂L/∂zₖ = ŷₖ Σⱼ yⱼ − yₖ, which is ŷ − y when the target sums to 1.
+        let mut grad = *output;
         let m = T::from_usize(M);
         for j in 0..M {
+            let column = ShiftedExpSum::of(output, j);
+            let sum = T::ONE + column.rest;
             let mut total = T::ZERO;
             for k in 0..N {
                 total += target[(k, j)];
             }
             for k in 0..N {
-                grad[(k, j)] = (grad[(k, j)] * total - target[(k, j)]) / m;
+                let y = target[(k, j)];
+                grad[(k, j)] = if k == column.argmax && y + y >= total {
+                    // Mostly the target's class: ŷ_a Σy − y_a = (Σy − y_a) − Σy (1 − ŷ_a),
+                    // with 1 − ŷ_a = r / (1 + r) computed without a subtraction.
+                    (total - y) - total * (column.rest / sum)
+                } else if k == column.argmax {
+                    total / sum - y // ŷ_a = 1 / (1 + r)
+                } else {
+                    total * ((output[(k, j)] - column.max).exp() / sum) - y
+                } / m;
             }
         }
         grad
@@ -306,26 +377,57 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
 pub fn softmax<T: Scalar, const N: usize, const M: usize>(z: &Matrix<T, N, M>) -> Matrix<T, N, M> {
     let mut out = *z;
     for j in 0..M {
-        let (max, sum) = shifted_exp_sum(z, j);
+        let column = ShiftedExpSum::of(z, j);
+        let sum = T::ONE + column.rest;
         for k in 0..N {
-            out[(k, j)] = (z[(k, j)] - max).exp() / sum;
+            out[(k, j)] = if k == column.argmax {
+                T::ONE / sum
+            } else {
+                (z[(k, j)] - column.max).exp() / sum
+            };
         }
     }
     out
 }
 
-/// For column `j`: its maximum and `Σₖ e^(zₖ − max)` (which is ≥ 1 when N ≥ 1).
-fn shifted_exp_sum<T: Scalar, const N: usize, const M: usize>(
-    z: &Matrix<T, N, M>,
-    j: usize,
-) -> (T, T) {
-    let mut max = T::MIN;
-    for k in 0..N {
-        max = max.max(z[(k, j)]);
+/// One column of logits, shifted by its maximum: `Σₖ e^(zₖ − μ) = 1 + rest`.
+struct ShiftedExpSum<T> {
+    /// `a`, the row of the column's maximum (the first one, if tied).
+    argmax: usize,
+    /// `μ = z_a`.
+    max: T,
+    /// `r = Σ_{k≠a} e^(zₖ − μ)`, kept apart from the arg max's term `1` so that
+    /// `ln(1 + r)` and `r / (1 + r)` are exact even when `r` is tiny.
+    rest: T,
+}
+
+impl<T: Scalar> ShiftedExpSum<T> {
+    /// The arg max, maximum and `r` of column `j`. A NaN or infinite logit makes `r`
+    /// NaN, and the loss and gradient with it: a NaN is never the maximum unless it is
+    /// first, so its term `e^(NaN − μ)` is summed, and `r` starts from `0 · μ`, which is
+    /// `±0` for a finite maximum and NaN for a NaN or infinite one.
+    #[inline(always)]
+    fn of<const N: usize, const M: usize>(z: &Matrix<T, N, M>, j: usize) -> Self {
+        if N == 0 {
+            let zero = T::ZERO;
+            return ShiftedExpSum {
+                argmax: 0,
+                max: zero,
+                rest: zero,
+            };
+        }
+        let (mut argmax, mut max) = (0, z[(0, j)]);
+        for k in 1..N {
+            if z[(k, j)] > max {
+                (argmax, max) = (k, z[(k, j)]);
+            }
+        }
+        let mut rest = T::ZERO * max; // 0 · μ: ±0, or NaN for μ = NaN or ±∞
+        for k in 0..N {
+            if k != argmax {
+                rest += (z[(k, j)] - max).exp();
+            }
+        }
+        ShiftedExpSum { argmax, max, rest }
     }
-    let mut sum = T::ZERO;
-    for k in 0..N {
-        sum += (z[(k, j)] - max).exp();
-    }
-    (max, sum)
 }

@@ -46,7 +46,10 @@ use crate::scalar::Scalar;
 /// [`SigmoidCrossEntropy`](crate::SigmoidCrossEntropy), which applies `σ` and gives
 /// `δ[3] = a[3] − y` [L3.6] directly. `net.0`, `net.1`, `net.2` are layers 1, 2, 3.
 /// (The unfused form, `Dense<T, 2, 1, Sigmoid>` with
-/// [`CrossEntropy`](crate::CrossEntropy), computes the same gradients; the tests prove it.)
+/// [`CrossEntropy`](crate::CrossEntropy), has the same gradients in exact arithmetic and
+/// agrees to rounding while `σ(z[3])` stays away from 0 and 1; where the sigmoid
+/// saturates it loses accuracy and then fails, see
+/// [`CrossEntropy`](crate::CrossEntropy#where-it-parts-from-the-fused-form).)
 pub type SeedNetwork<T> = (
     Dense<T, 3, 4, Relu>,
     Dense<T, 4, 2, Relu>,
