@@ -381,13 +381,28 @@ impl<T: Scalar, L: Loss<T>> Loss<T> for WithoutMean<L> {
 }
 
 /// The clusters network with `g'` dropped in every layer.
-fn without_derivative<T: Scalar>(
-    net: &Clusters<T>,
-) -> (
+type ClustersWithoutDerivative<T> = (
     WithoutDerivative<Dense<T, 4, 8, Relu>>,
     WithoutDerivative<Dense<T, 8, 8, Relu>>,
     WithoutDerivative<Dense<T, 8, 3, Identity>>,
-) {
+);
+
+/// The clusters network with `W δ` for `Wᵀ δ` in its square middle layer.
+type ClustersWithoutTranspose<T> = (
+    Dense<T, 4, 8, Relu>,
+    WithoutTranspose<Dense<T, 8, 8, Relu>>,
+    Dense<T, 8, 3, Identity>,
+);
+
+/// The clusters network with the bias gradient of every layer taken from column 0.
+type ClustersFirstColumnBias<T> = (
+    FirstColumnBias<Dense<T, 4, 8, Relu>>,
+    FirstColumnBias<Dense<T, 8, 8, Relu>>,
+    FirstColumnBias<Dense<T, 8, 3, Identity>>,
+);
+
+/// [`ClustersWithoutDerivative`] with the parameters of `net`.
+fn without_derivative<T: Scalar>(net: &Clusters<T>) -> ClustersWithoutDerivative<T> {
     (
         WithoutDerivative(net.0),
         WithoutDerivative(net.1),
@@ -395,25 +410,13 @@ fn without_derivative<T: Scalar>(
     )
 }
 
-/// The clusters network with `W δ` for `Wᵀ δ` in its square middle layer.
-fn without_transpose<T: Scalar>(
-    net: &Clusters<T>,
-) -> (
-    Dense<T, 4, 8, Relu>,
-    WithoutTranspose<Dense<T, 8, 8, Relu>>,
-    Dense<T, 8, 3, Identity>,
-) {
+/// [`ClustersWithoutTranspose`] with the parameters of `net`.
+fn without_transpose<T: Scalar>(net: &Clusters<T>) -> ClustersWithoutTranspose<T> {
     (net.0, WithoutTranspose(net.1), net.2)
 }
 
-/// The clusters network with the bias gradient of every layer taken from column 0.
-fn first_column_bias<T: Scalar>(
-    net: &Clusters<T>,
-) -> (
-    FirstColumnBias<Dense<T, 4, 8, Relu>>,
-    FirstColumnBias<Dense<T, 8, 8, Relu>>,
-    FirstColumnBias<Dense<T, 8, 3, Identity>>,
-) {
+/// [`ClustersFirstColumnBias`] with the parameters of `net`.
+fn first_column_bias<T: Scalar>(net: &Clusters<T>) -> ClustersFirstColumnBias<T> {
     (
         FirstColumnBias(net.0),
         FirstColumnBias(net.1),
