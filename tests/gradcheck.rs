@@ -31,7 +31,10 @@ use backprop::{
 
 /// The breast-cancer CSV (the one place its path is written).
 fn breast_cancer_path() -> String {
-    format!("{}/data/breast_cancer.csv", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/examples/data/breast_cancer.csv",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// The breast-cancer data set, standardised with its own mean and standard deviation.
