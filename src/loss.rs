@@ -111,6 +111,14 @@ fn check_probability_label(label: f64, outputs: usize) -> core::result::Result<(
 /// The seed's first idea, set aside for classification because with a sigmoid output
 /// the cost is non-convex and `δ[3] = (a[3] − y) a[3](1 − a[3])` vanishes when the
 /// sigmoid saturates [L3.8]. Right for regression.
+///
+/// Its gradient `ŷ − y` is the difference of the two inputs themselves, one rounding
+/// (exact when they are within a factor of 2, by Sterbenz's lemma): there is no stable
+/// form to prefer, as there was for `σ(z) − y` [L3.6]. Behind a [`Sigmoid`] layer
+/// (`δ[3] = (a[3] − y) a[3](1 − a[3])` [L3.8]), the sigmoid's derivative is computed as
+/// `σ(z) σ(−z)`, without the cancellation of `1 − a[3]`.
+///
+/// [`Sigmoid`]: crate::Sigmoid
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SquaredError;
 
