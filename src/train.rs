@@ -15,9 +15,23 @@
 //!   that a data set larger than one matrix should hold still takes exactly the step of
 //!   one big batch (up to rounding; the tests prove it).
 //!
-//! After each epoch the trainer evaluates the cost and accuracy on the training set (and
-//! the test set, if given), reports them on stderr (unless quiet) and stops with
-//! [`Error::Diverged`] if the cost is NaN or infinite.
+//! After each epoch (or every `k` epochs, [`Trainer::evaluate_every`], or never,
+//! [`Trainer::evaluate_never`]) the trainer evaluates the cost and accuracy on the
+//! training set (and the test set, if given), reports them on stderr (unless quiet) and
+//! stops with [`Error::Diverged`] if the cost or a parameter is NaN or infinite.
+//!
+//! # Practical training
+//!
+//! - **Weight decay** belongs to the optimizer
+//!   ([`Sgd::weight_decay`](crate::optim::Sgd::weight_decay),
+//!   [`Adam::decoupled_weight_decay`](crate::optim::Adam::decoupled_weight_decay), …).
+//! - **Learning-rate schedules** ([`Trainer::schedule`], the [`schedule`](crate::schedule)
+//!   module): the trainer sets the optimizer's rate at the start of every epoch.
+//! - **Early stopping** ([`Trainer::early_stopping`]): watch the cost on the validation
+//!   set given to `fit` as `test`, stop when it has not improved for `patience` epochs,
+//!   and give back the network of the best epoch.
+//! - **Your own loop output** ([`Trainer::fit_with`]): a callback sees every epoch's
+//!   [`EpochReport`] and may stop training.
 
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -29,10 +43,11 @@ use crate::optim::Optimizer;
 use crate::params::Parameters;
 use crate::rng::Rng;
 use crate::scalar::Scalar;
+use crate::schedule::{Constant, Schedule};
 
-/// When the optimizer steps: after every batch, or once per epoch.
+/// How the optimizer descends: a step after every batch, or one step per epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Schedule {
+pub enum Descent {
     /// A step after each batch of `M` examples (stochastic when `M = 1`) [C5, C6].
     MiniBatch,
     /// One step per epoch, on the mean gradient over all examples \[C6\].
@@ -49,17 +64,79 @@ pub struct Evaluation {
     pub accuracy: f64,
 }
 
-/// Cost and accuracy per epoch, as training went.
+/// What happened during training: evaluations, learning rates, where it stopped.
+///
+/// With the default of evaluating after every epoch, `train[e − 1]` is the evaluation
+/// after epoch `e`. In general `train[i]` and `test[i]` were taken after epoch
+/// `evaluated[i]`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
-    /// The training set's evaluation after each epoch.
+    /// The training set's evaluation after each evaluated epoch.
     pub train: Vec<Evaluation>,
-    /// The test set's evaluation after each epoch (empty without a test set).
+    /// The test set's evaluation after each evaluated epoch (empty without a test set).
     pub test: Vec<Evaluation>,
+    /// The epochs (counted from 1) after which `train` and `test` were evaluated, in
+    /// order: `1, 2, …` by default, `k, 2k, …` and the last epoch with
+    /// [`Trainer::evaluate_every`]`(k)`, none with [`Trainer::evaluate_never`].
+    pub evaluated: Vec<usize>,
+    /// The learning rate of each epoch trained, as the optimizer used it (`f64`); its
+    /// length is the number of epochs trained.
+    pub learning_rates: Vec<f64>,
+    /// The epoch after which training stopped before the planned number of epochs, by
+    /// early stopping or by the callback of [`Trainer::fit_with`]; `None` if it ran them
+    /// all.
+    pub stopped_at: Option<usize>,
+    /// With early stopping, the epoch of lowest validation cost, whose parameters the
+    /// network holds when `fit` returns; `None` without early stopping (or if no
+    /// validation cost was ever finite, in which case the network is left as it is).
+    pub best_epoch: Option<usize>,
 }
 
-/// How to train: batch size `M` (a const), number of epochs, schedule, shuffling and
-/// progress reports.
+impl History {
+    /// The number of epochs trained.
+    pub fn epochs_trained(&self) -> usize {
+        self.learning_rates.len()
+    }
+
+    /// The evaluations on the training and the test set after epoch `epoch`, if it was
+    /// evaluated (the test set's is `None` without a test set).
+    pub fn at(&self, epoch: usize) -> Option<(Evaluation, Option<Evaluation>)> {
+        let i = self.evaluated.binary_search(&epoch).ok()?;
+        Some((*self.train.get(i)?, self.test.get(i).copied()))
+    }
+}
+
+/// What [`Trainer::fit_with`]'s callback sees after each epoch.
+#[derive(Clone, Copy, Debug)]
+pub struct EpochReport<'a, N> {
+    /// The epoch just trained, counted from 1.
+    pub epoch: usize,
+    /// The number of epochs planned.
+    pub epochs: usize,
+    /// The learning rate this epoch was trained with.
+    pub learning_rate: f64,
+    /// The training set's evaluation after this epoch, if it was evaluated.
+    pub train: Option<Evaluation>,
+    /// The test (validation) set's evaluation after this epoch, if it was evaluated and
+    /// there is a test set.
+    pub test: Option<Evaluation>,
+    /// With early stopping, the epoch of lowest validation cost so far.
+    pub best_epoch: Option<usize>,
+    /// The network after this epoch.
+    pub net: &'a N,
+}
+
+/// The answer of [`Trainer::fit_with`]'s callback: go on, or stop after this epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// Train the next epoch.
+    Continue,
+    /// Stop now; [`History::stopped_at`] records the epoch.
+    Stop,
+}
+
+/// How to train: batch size `M` (a const), number of epochs, descent, shuffling,
+/// evaluation, progress reports, learning-rate schedule `S` and early stopping.
 ///
 /// ```
 /// use backprop::data::Dataset;
@@ -81,12 +158,15 @@ pub struct History {
 /// assert!(history.train.last().unwrap().cost < history.train[0].cost);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Trainer<const M: usize> {
+pub struct Trainer<const M: usize, S = Constant> {
     epochs: usize,
-    schedule: Schedule,
+    descent: Descent,
     seed: u64,
     shuffle: bool,
     report_every: usize,
+    evaluate_every: usize,
+    patience: Option<usize>,
+    schedule: S,
 }
 
 impl Trainer<1> {
@@ -101,10 +181,13 @@ impl<const M: usize> Trainer<M> {
     pub fn mini_batch(epochs: usize) -> Self {
         Trainer {
             epochs,
-            schedule: Schedule::MiniBatch,
+            descent: Descent::MiniBatch,
             seed: 0,
             shuffle: true,
             report_every: 1,
+            evaluate_every: 1,
+            patience: None,
+            schedule: Constant,
         }
     }
 
@@ -112,11 +195,13 @@ impl<const M: usize> Trainer<M> {
     /// accumulated in chunks of `M` \[C6\].
     pub fn batch(epochs: usize) -> Self {
         Trainer {
-            schedule: Schedule::Batch,
+            descent: Descent::Batch,
             ..Self::mini_batch(epochs)
         }
     }
+}
 
+impl<const M: usize, S: Schedule> Trainer<M, S> {
     /// The seed of the per-epoch shuffle (default 0): same seed, same run, bit for bit.
     pub fn seed(self, seed: u64) -> Self {
         Trainer { seed, ..self }
@@ -140,21 +225,86 @@ impl<const M: usize> Trainer<M> {
         self.report_every(0)
     }
 
-    /// The schedule.
-    pub fn schedule(&self) -> Schedule {
-        self.schedule
+    /// Evaluate the training and test sets after every `k`-th epoch and after the last
+    /// (default 1: every epoch; 0: never). Evaluating the training set is a forward pass
+    /// over all of it, a large share of an epoch's time for small networks.
+    ///
+    /// The divergence guard runs after every epoch regardless: it checks that every
+    /// parameter is finite (one pass over the parameters, no forward pass). A cost that
+    /// overflows while the parameters stay finite is caught at the next evaluated epoch.
+    pub fn evaluate_every(self, k: usize) -> Self {
+        Trainer {
+            evaluate_every: k,
+            ..self
+        }
+    }
+
+    /// Never evaluate: [`History::train`] and [`History::test`] stay empty, and
+    /// progress lines show only the epoch. The same as `evaluate_every(0)`.
+    pub fn evaluate_never(self) -> Self {
+        self.evaluate_every(0)
+    }
+
+    /// Stop when the validation cost (the `test` set given to `fit`) has not improved
+    /// for `patience` epochs, and give back the parameters of the epoch of lowest
+    /// validation cost.
+    ///
+    /// An epoch improves on the best if its validation cost is strictly lower. The test
+    /// is made at evaluated epochs ([`evaluate_every`](Trainer::evaluate_every)): training
+    /// stops after evaluated epoch `e` if `e − best ≥ patience`. Whenever `fit` returns
+    /// `Ok` (stopped by patience, by the callback, or at the last epoch), the network
+    /// holds exactly the parameters it had after the best epoch,
+    /// [`History::best_epoch`]. The optimizer's state (momentum, moments) is not
+    /// rewound.
+    ///
+    /// The best parameters are copied block by block into a network built with
+    /// `Box::default()`, so a network of [`HeapDense`](crate::layer::HeapDense) layers
+    /// is kept on the heap only, while a large network of [`Dense`](crate::Dense) layers
+    /// passes through the stack once (see [Large
+    /// networks](crate::layer::heap_dense#large-networks)).
+    pub fn early_stopping(self, patience: usize) -> Self {
+        Trainer {
+            patience: Some(patience),
+            ..self
+        }
+    }
+
+    /// The same trainer with the learning-rate schedule `schedule`: the optimizer's rate
+    /// is set to `schedule.rate(α₀, e − 1)` at the start of epoch `e`, where `α₀` is its
+    /// rate when `fit` starts; `fit` gives it `α₀` back when it returns.
+    ///
+    /// ```
+    /// use backprop::schedule::StepDecay;
+    /// use backprop::train::Trainer;
+    ///
+    /// let trainer = Trainer::<16>::mini_batch(30).schedule(StepDecay::new(10, 0.1)?);
+    /// # Ok::<(), backprop::Error>(())
+    /// ```
+    pub fn schedule<S2: Schedule>(self, schedule: S2) -> Trainer<M, S2> {
+        Trainer {
+            epochs: self.epochs,
+            descent: self.descent,
+            seed: self.seed,
+            shuffle: self.shuffle,
+            report_every: self.report_every,
+            evaluate_every: self.evaluate_every,
+            patience: self.patience,
+            schedule,
+        }
+    }
+
+    /// How the optimizer descends: after every batch or once per epoch.
+    pub fn descent(&self) -> Descent {
+        self.descent
     }
 
     /// Trains `net` on `train` and returns the per-epoch costs and accuracies.
     ///
+    /// The same as [`fit_with`](Trainer::fit_with) with a callback that always
+    /// continues.
+    ///
     /// # Errors
-    /// - [`Error::Invalid`] if the data set is empty, its feature count is not the
-    ///   network's input size `I`, a label is not one the loss can learn from
-    ///   ([`Loss::check_label`]: a class index below `O` for several outputs, 0 or 1 for a
-    ///   sigmoid cross-entropy, and softmax needs `O ≥ 2`), a parameter is NaN or infinite
-    ///   before training, or `epochs` or `M` is 0;
-    /// - [`Error::Diverged`] as soon as an epoch ends with a training cost or a parameter
-    ///   that is NaN or infinite, naming the epoch and the first such parameter.
+    /// As [`fit_with`](Trainer::fit_with).
     pub fn fit<T, N, L, P, const I: usize, const O: usize>(
         &self,
         net: &mut N,
@@ -170,6 +320,75 @@ impl<const M: usize> Trainer<M> {
         L: Loss<T>,
         P: Optimizer<T, N>,
     {
+        self.fit_with(net, loss, optimizer, train, test, |_| Control::Continue)
+    }
+
+    /// Trains `net` on `train`, calling `callback` after every epoch with an
+    /// [`EpochReport`]; training stops after an epoch whose callback returns
+    /// [`Control::Stop`].
+    ///
+    /// Each epoch: set the learning rate from the schedule, shuffle, take the steps
+    /// ([`epoch`](Trainer::epoch)), check every parameter is finite, evaluate (if this
+    /// epoch is evaluated), note the best epoch (with early stopping), print the
+    /// progress line (unless quiet), call `callback`.
+    ///
+    /// ```
+    /// use backprop::data::Dataset;
+    /// use backprop::network::{self, SeedLoss};
+    /// use backprop::optim::Sgd;
+    /// use backprop::rng::Rng;
+    /// use backprop::schedule::Exponential;
+    /// use backprop::train::{Control, Trainer};
+    ///
+    /// let features: Vec<f64> = (0..24).map(|k| ((k * 7 % 11) as f64 - 5.0) / 5.0).collect();
+    /// let labels = features.chunks(3).map(|x| (x.iter().sum::<f64>() > 0.0) as u8 as f64).collect();
+    /// let data = Dataset::from_parts(features, labels, 3)?;
+    ///
+    /// let mut net = network::seed_network::<f64>(&mut Rng::new(7));
+    /// let mut sgd = Sgd::new(0.5)?;
+    /// let trainer = Trainer::<4>::mini_batch(200).quiet().schedule(Exponential::new(0.99)?);
+    /// let mut lines = Vec::new();
+    /// let history = trainer.fit_with(&mut net, &SeedLoss::default(), &mut sgd, &data, None, |report| {
+    ///     let train = report.train.expect("evaluated every epoch by default");
+    ///     lines.push(format!("{} {:.2e} {:.4}", report.epoch, report.learning_rate, train.cost));
+    ///     if train.accuracy == 1.0 { Control::Stop } else { Control::Continue }
+    /// })?;
+    /// assert_eq!(lines.len(), history.epochs_trained());
+    /// assert!(lines[0].starts_with("1 5.00e-1 "));
+    /// if let Some(epoch) = history.stopped_at {
+    ///     assert_eq!(history.at(epoch).unwrap().0.accuracy, 1.0);
+    /// }
+    /// # Ok::<(), backprop::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// - [`Error::Invalid`] if the data set is empty, its feature count is not the
+    ///   network's input size `I`, a label is not one the loss can learn from
+    ///   ([`Loss::check_label`]: a class index below `O` for several outputs, 0 or 1 for a
+    ///   sigmoid cross-entropy, and softmax needs `O ≥ 2`), a parameter is NaN or infinite
+    ///   before training, `epochs` or `M` is 0, early stopping is asked for with a
+    ///   patience of 0, without a test set or without evaluation, or the schedule gives a
+    ///   rate the optimizer refuses (NaN, infinite or negative);
+    /// - [`Error::Diverged`] as soon as an epoch ends with a parameter that is NaN or
+    ///   infinite, or an evaluated epoch with a training cost that is, naming the epoch
+    ///   and the first such parameter.
+    pub fn fit_with<T, N, L, P, F, const I: usize, const O: usize>(
+        &self,
+        net: &mut N,
+        loss: &L,
+        optimizer: &mut P,
+        train: &Dataset<T>,
+        test: Option<&Dataset<T>>,
+        mut callback: F,
+    ) -> Result<History>
+    where
+        T: Scalar,
+        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
+            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
+        L: Loss<T>,
+        P: Optimizer<T, N>,
+        F: FnMut(&EpochReport<'_, N>) -> Control,
+    {
         if self.epochs == 0 {
             return Err(Error::invalid("the number of epochs must be at least 1"));
         }
@@ -177,50 +396,155 @@ impl<const M: usize> Trainer<M> {
         if let Some(test) = test {
             check_data::<T, L, I, O>(test, loss, "test")?;
         }
+        if let Some(patience) = self.patience {
+            if patience == 0 {
+                return Err(Error::invalid(
+                    "early stopping needs a patience of at least 1 epoch, got 0",
+                ));
+            }
+            if test.is_none() {
+                return Err(Error::invalid(
+                    "early stopping needs a validation set: pass it to fit as `test`",
+                ));
+            }
+            if self.evaluate_every == 0 {
+                return Err(Error::invalid(
+                    "early stopping needs evaluations, but evaluation is off \
+                     (evaluate_never or evaluate_every(0))",
+                ));
+            }
+        }
         if let Some((name, value)) = first_non_finite(net) {
             return Err(Error::invalid(format!(
                 "parameter {name} is {value} before training: initialise the network \
                  (Parameters::initialize) or load finite weights"
             )));
         }
+        let base = optimizer.learning_rate();
+        let result =
+            self.run::<T, N, L, P, F, I, O>(net, loss, optimizer, train, test, &mut callback);
+        // The schedule changed the rate epoch by epoch; the optimizer gets its own back.
+        let restored = optimizer.set_learning_rate(base);
+        let history = result?;
+        restored?;
+        Ok(history)
+    }
 
+    /// The loop of [`fit_with`](Trainer::fit_with), once its inputs are checked.
+    fn run<T, N, L, P, F, const I: usize, const O: usize>(
+        &self,
+        net: &mut N,
+        loss: &L,
+        optimizer: &mut P,
+        train: &Dataset<T>,
+        test: Option<&Dataset<T>>,
+        callback: &mut F,
+    ) -> Result<History>
+    where
+        T: Scalar,
+        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
+            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
+        L: Loss<T>,
+        P: Optimizer<T, N>,
+        F: FnMut(&EpochReport<'_, N>) -> Control,
+    {
         let n = train.len();
         let mut order: Vec<usize> = (0..n).collect();
         let mut rng = Rng::new(self.seed);
         let mut history = History::default();
+        let base = optimizer.learning_rate().to_f64();
+        // With early stopping: the best parameters so far, their epoch and validation cost.
+        let mut best: Option<Box<N>> = self.patience.map(|_| Box::default());
+        let (mut best_epoch, mut best_cost) = (None, f64::INFINITY);
 
         for epoch in 1..=self.epochs {
+            let rate = T::from_f64(self.schedule.rate(base, epoch - 1));
+            optimizer.set_learning_rate(rate).map_err(|why| {
+                Error::invalid(format!("the schedule's rate for epoch {epoch}: {why}"))
+            })?;
+            history.learning_rates.push(rate.to_f64());
             if self.shuffle {
                 rng.shuffle(&mut order);
             }
             self.epoch::<T, N, L, P, I, O>(net, loss, optimizer, train, &order)?;
 
-            let on_train = evaluate::<T, N, L, I, O>(net, loss, train)?;
+            let evaluated = self.evaluate_every > 0
+                && (epoch % self.evaluate_every == 0 || epoch == self.epochs);
+            let on_train = match evaluated {
+                true => Some(evaluate::<T, N, L, I, O>(net, loss, train)?),
+                false => None,
+            };
             let parameter = first_non_finite(net);
-            if !on_train.cost.is_finite() || parameter.is_some() {
+            if parameter.is_some() || on_train.is_some_and(|t| !t.cost.is_finite()) {
+                let cost = match on_train {
+                    Some(t) => t.cost,
+                    None => evaluate::<T, N, L, I, O>(net, loss, train)?.cost,
+                };
                 return Err(Error::Diverged {
                     epoch,
-                    cost: on_train.cost,
+                    cost,
                     parameter: parameter.map(|(name, value)| (name, value.to_f64())),
                 });
             }
-            history.train.push(on_train);
-            if let Some(test) = test {
-                history
-                    .test
-                    .push(evaluate::<T, N, L, I, O>(net, loss, test)?);
+            let on_test = match (evaluated, test) {
+                (true, Some(test)) => Some(evaluate::<T, N, L, I, O>(net, loss, test)?),
+                _ => None,
+            };
+            if let Some(t) = on_train {
+                history.train.push(t);
+                history.evaluated.push(epoch);
             }
+            if let Some(t) = on_test {
+                history.test.push(t);
+            }
+
+            let mut stop = false;
+            if let (Some(patience), Some(best)) = (self.patience, best.as_deref_mut()) {
+                if let Some(validation) = on_test {
+                    if validation.cost < best_cost {
+                        (best_epoch, best_cost) = (Some(epoch), validation.cost);
+                        copy_parameters(net, best);
+                    }
+                    stop = epoch - best_epoch.unwrap_or(0) >= patience;
+                }
+            }
+
             if self.report_every > 0 && (epoch % self.report_every == 0 || epoch == self.epochs) {
-                eprintln!("{}", progress_line(epoch, self.epochs, &history));
+                eprintln!("{}", progress_line(epoch, self.epochs, on_train, on_test));
+            }
+            let report = EpochReport {
+                epoch,
+                epochs: self.epochs,
+                learning_rate: rate.to_f64(),
+                train: on_train,
+                test: on_test,
+                best_epoch,
+                net: &*net,
+            };
+            stop |= callback(&report) == Control::Stop;
+            if stop && epoch < self.epochs {
+                history.stopped_at = Some(epoch);
+                break;
             }
         }
+        if let (Some(best), Some(_)) = (best.as_deref(), best_epoch) {
+            copy_parameters(best, net);
+        }
+        history.best_epoch = best_epoch;
         Ok(history)
     }
 }
 
-impl<const M: usize> Trainer<M> {
+/// Copies every parameter of `from` into `to`, block by block: no temporary network.
+fn copy_parameters<T: Scalar, N: Parameters<T>>(from: &N, to: &mut N) {
+    for (to, from) in to.blocks_mut().zip(from.blocks()) {
+        to.copy_from_slice(from);
+    }
+}
+
+impl<const M: usize, S: Schedule> Trainer<M, S> {
     /// One epoch over the examples `order` (indices into `data`), in that order, with
-    /// this trainer's schedule; no shuffling, evaluation or report. [`fit`](Trainer::fit)
+    /// this trainer's descent; no shuffling, evaluation or report. [`fit`](Trainer::fit)
     /// calls it once per epoch.
     ///
     /// # Errors
@@ -252,8 +576,8 @@ impl<const M: usize> Trainer<M> {
         let mut grads: Box<N> = Box::default();
         let mut chunk_grads: Box<N> = Box::default();
         let mut example_grads: Box<N> = Box::default();
-        match self.schedule {
-            Schedule::MiniBatch => {
+        match self.descent {
+            Descent::MiniBatch => {
                 for chunk in order.chunks(M) {
                     chunk_gradient::<T, N, L, I, O, M>(
                         net,
@@ -266,7 +590,7 @@ impl<const M: usize> Trainer<M> {
                     optimizer.step(net, &grads);
                 }
             }
-            Schedule::Batch => {
+            Descent::Batch => {
                 grads.set_zero();
                 for chunk in order.chunks(M) {
                     chunk_gradient::<T, N, L, I, O, M>(
@@ -288,23 +612,24 @@ impl<const M: usize> Trainer<M> {
     }
 }
 
-/// One line of progress: epoch, training cost and accuracy, and the test set's if any.
-fn progress_line(epoch: usize, epochs: usize, history: &History) -> String {
+/// One line of progress: epoch, and the training and test sets' cost and accuracy if
+/// this epoch was evaluated.
+fn progress_line(
+    epoch: usize,
+    epochs: usize,
+    train: Option<Evaluation>,
+    test: Option<Evaluation>,
+) -> String {
     let width = epochs.to_string().len();
-    let mut line = String::new();
-    if let Some(t) = history.train.last() {
-        line = format!(
-            "epoch {epoch:>width$}/{epochs}  train cost {:.5}  accuracy {:6.2} %",
-            t.cost,
-            100.0 * t.accuracy
-        );
-    }
-    if let Some(t) = history.test.last() {
-        line.push_str(&format!(
-            "  test cost {:.5}  accuracy {:6.2} %",
-            t.cost,
-            100.0 * t.accuracy
-        ));
+    let mut line = format!("epoch {epoch:>width$}/{epochs}");
+    for (name, evaluation) in [("train", train), ("test", test)] {
+        if let Some(e) = evaluation {
+            line.push_str(&format!(
+                "  {name} cost {:.5}  accuracy {:6.2} %",
+                e.cost,
+                100.0 * e.accuracy
+            ));
+        }
     }
     line
 }

@@ -42,8 +42,8 @@ impl<T: Scalar> Sgd<T> {
     /// let mut layer = Dense::<f64, 1, 1, Identity>::new(Matrix::filled(2.0), Matrix::filled(3.0));
     /// let zero = Dense::<f64, 1, 1, Identity>::default(); // dW = db = 0
     /// Sgd::new(0.1)?.weight_decay(0.5)?.step(&mut layer, &zero);
-    /// assert_eq!(layer.weights()[(0, 0)], 2.0 - 0.1 * (0.0 + 0.5 * 2.0)); // 1.9 = (1 − αλ) W
-    /// assert_eq!(layer.bias()[(0, 0)], 3.0); // biases are not decayed
+    /// assert_eq!(layer.weights[(0, 0)], 2.0 - 0.1 * (0.0 + 0.5 * 2.0)); // (1 − αλ) W = 1.9
+    /// assert_eq!(layer.bias[(0, 0)], 3.0); // biases are not decayed
     /// # Ok::<(), backprop::Error>(())
     /// ```
     ///
