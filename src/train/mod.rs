@@ -32,6 +32,9 @@
 //!   and give back the network of the best epoch.
 //! - **Your own loop output** ([`Trainer::fit_with`]): a callback sees every epoch's
 //!   [`EpochReport`] and may stop training.
+//!
+//! The loop lives here; [`evaluate`] and [`predictions`] in `train/evaluate.rs`, what a
+//! run reports ([`History`], [`EpochReport`]) in `train/history.rs`.
 
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -45,6 +48,14 @@ use crate::rng::Rng;
 use crate::scalar::Scalar;
 use crate::schedule::{Constant, Schedule};
 
+mod evaluate;
+mod history;
+
+pub use evaluate::{evaluate, predictions};
+pub use history::{Control, EpochReport, Evaluation, History};
+
+use evaluate::{check_data, example};
+
 /// How the optimizer descends: a step after every batch, or one step per epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Descent {
@@ -52,87 +63,6 @@ pub enum Descent {
     MiniBatch,
     /// One step per epoch, on the mean gradient over all examples \[C6\].
     Batch,
-}
-
-/// The cost and accuracy of a network on a data set.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Evaluation {
-    /// The mean loss over the examples, `J = (1/n) Σᵢ L(ŷ(i), y(i))` \[C6\].
-    pub cost: f64,
-    /// The fraction of examples classified correctly: `ŷ ≥ ½` against a 0/1 label for one
-    /// output, the largest output against a class index for several.
-    pub accuracy: f64,
-}
-
-/// What happened during training: evaluations, learning rates, where it stopped.
-///
-/// With the default of evaluating after every epoch, `train[e − 1]` is the evaluation
-/// after epoch `e`. In general `train[i]` and `test[i]` were taken after epoch
-/// `evaluated[i]`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct History {
-    /// The training set's evaluation after each evaluated epoch.
-    pub train: Vec<Evaluation>,
-    /// The test set's evaluation after each evaluated epoch (empty without a test set).
-    pub test: Vec<Evaluation>,
-    /// The epochs (counted from 1) after which `train` and `test` were evaluated, in
-    /// order: `1, 2, …` by default, `k, 2k, …` and the last epoch with
-    /// [`Trainer::evaluate_every`]`(k)`, none with [`Trainer::evaluate_never`].
-    pub evaluated: Vec<usize>,
-    /// The learning rate of each epoch trained, as the optimizer used it (`f64`); its
-    /// length is the number of epochs trained.
-    pub learning_rates: Vec<f64>,
-    /// The epoch after which training stopped before the planned number of epochs, by
-    /// early stopping or by the callback of [`Trainer::fit_with`]; `None` if it ran them
-    /// all.
-    pub stopped_at: Option<usize>,
-    /// With early stopping, the epoch of lowest validation cost, whose parameters the
-    /// network holds when `fit` returns; `None` without early stopping (or if no
-    /// validation cost was ever finite, in which case the network is left as it is).
-    pub best_epoch: Option<usize>,
-}
-
-impl History {
-    /// The number of epochs trained.
-    pub fn epochs_trained(&self) -> usize {
-        self.learning_rates.len()
-    }
-
-    /// The evaluations on the training and the test set after epoch `epoch`, if it was
-    /// evaluated (the test set's is `None` without a test set).
-    pub fn at(&self, epoch: usize) -> Option<(Evaluation, Option<Evaluation>)> {
-        let i = self.evaluated.binary_search(&epoch).ok()?;
-        Some((*self.train.get(i)?, self.test.get(i).copied()))
-    }
-}
-
-/// What [`Trainer::fit_with`]'s callback sees after each epoch.
-#[derive(Clone, Copy, Debug)]
-pub struct EpochReport<'a, N> {
-    /// The epoch just trained, counted from 1.
-    pub epoch: usize,
-    /// The number of epochs planned.
-    pub epochs: usize,
-    /// The learning rate this epoch was trained with.
-    pub learning_rate: f64,
-    /// The training set's evaluation after this epoch, if it was evaluated.
-    pub train: Option<Evaluation>,
-    /// The test (validation) set's evaluation after this epoch, if it was evaluated and
-    /// there is a test set.
-    pub test: Option<Evaluation>,
-    /// With early stopping, the epoch of lowest validation cost so far.
-    pub best_epoch: Option<usize>,
-    /// The network after this epoch.
-    pub net: &'a N,
-}
-
-/// The answer of [`Trainer::fit_with`]'s callback: go on, or stop after this epoch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Control {
-    /// Train the next epoch.
-    Continue,
-    /// Stop now; [`History::stopped_at`] records the epoch.
-    Stop,
 }
 
 /// How to train: batch size `M` (a const), number of epochs, descent, shuffling,
@@ -634,28 +564,6 @@ fn progress_line(
     line
 }
 
-/// The data set must be non-empty, have `I` features, and labels that `loss` can learn
-/// from with `O` outputs ([`Loss::check_label`]).
-fn check_data<T: Scalar, L: Loss<T>, const I: usize, const O: usize>(
-    data: &Dataset<T>,
-    loss: &L,
-    which: &str,
-) -> Result<()> {
-    if data.is_empty() {
-        return Err(Error::invalid(format!("the {which} set has no examples")));
-    }
-    data.check_features::<I>()?;
-    for (i, &label) in data.labels().iter().enumerate() {
-        loss.check_label(label.to_f64(), O).map_err(|why| {
-            Error::invalid(format!(
-                "example {i} of the {which} set ({}): {why} (loss {loss:?})",
-                data.name()
-            ))
-        })?;
-    }
-    Ok(())
-}
-
 /// Every index of `order` must be an example of `data`: checked before the first step,
 /// so that a bad list changes nothing.
 fn check_order<T: Scalar>(data: &Dataset<T>, order: &[usize]) -> Result<()> {
@@ -677,25 +585,6 @@ fn first_non_finite<T: Scalar, N: Parameters<T>>(net: &N) -> Option<(String, T)>
     let k = net.blocks().flatten().position(|v| !v.is_finite())?;
     let value = net.parameter(k)?;
     Some((net.parameter_name(k).unwrap_or_default(), value))
-}
-
-/// The target column for a label: the label itself for one output, one-hot otherwise.
-fn target<T: Scalar, const O: usize>(label: T) -> Matrix<T, O, 1> {
-    if O == 1 {
-        Matrix::filled(label)
-    } else {
-        let class = label.to_f64() as usize;
-        Matrix::from_fn(|k, _| if k == class { T::ONE } else { T::ZERO })
-    }
-}
-
-/// One example as a column `x` and its target column.
-fn example<T: Scalar, const I: usize, const O: usize>(
-    data: &Dataset<T>,
-    i: usize,
-) -> Result<(Matrix<T, I, 1>, Matrix<T, O, 1>)> {
-    let (x, label) = data.example::<I>(i)?;
-    Ok((x, target(label)))
 }
 
 /// The mean gradient of the cost over the examples `chunk` (at most `M` of them), in
@@ -734,72 +623,4 @@ where
         }
     }
     Ok(())
-}
-
-/// The cost and accuracy of `net` on every example of `data`.
-///
-/// # Errors
-/// [`Error::Invalid`] if the data set is empty or does not have `I` features.
-pub fn evaluate<T, N, L, const I: usize, const O: usize>(
-    net: &N,
-    loss: &L,
-    data: &Dataset<T>,
-) -> Result<Evaluation>
-where
-    T: Scalar,
-    N: Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
-    L: Loss<T>,
-{
-    check_data::<T, L, I, O>(data, loss, "evaluation")?;
-    let (mut cost, mut correct) = (0.0f64, 0usize);
-    for i in 0..data.len() {
-        let (x, y) = example::<T, I, O>(data, i)?;
-        let output = net.predict(&x);
-        cost += loss.cost(&output, &y).to_f64();
-        if is_correct(&loss.predict(&output), data.label(i)) {
-            correct += 1;
-        }
-    }
-    let n = data.len() as f64;
-    Ok(Evaluation {
-        cost: cost / n,
-        accuracy: correct as f64 / n,
-    })
-}
-
-/// The network's prediction for each example of `data`: `ŷ` for one output (the
-/// probability of class 1 with a sigmoid loss), the predicted class index for several.
-///
-/// # Errors
-/// [`Error::Invalid`] if the data set does not have `I` features.
-pub fn predictions<T, N, L, const I: usize, const O: usize>(
-    net: &N,
-    loss: &L,
-    data: &Dataset<T>,
-) -> Result<Vec<T>>
-where
-    T: Scalar,
-    N: Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
-    L: Loss<T>,
-{
-    data.check_features::<I>()?;
-    let mut out = Vec::with_capacity(data.len());
-    for i in 0..data.len() {
-        let (x, _) = data.example::<I>(i)?;
-        let y_hat = network::predict(net, loss, &x);
-        out.push(if O == 1 {
-            y_hat[(0, 0)]
-        } else {
-            T::from_usize(y_hat.argmax().map_or(0, |(k, _)| k))
-        });
-    }
-    Ok(out)
-}
-
-fn is_correct<T: Scalar, const O: usize>(y_hat: &Matrix<T, O, 1>, label: T) -> bool {
-    if O == 1 {
-        (y_hat[(0, 0)] >= T::HALF) == (label >= T::HALF)
-    } else {
-        y_hat.argmax().map(|(k, _)| k as f64) == Some(label.to_f64())
-    }
 }
