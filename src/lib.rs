@@ -78,7 +78,7 @@
 //! [`scalar`] (f32, f64) → [`matrix`] (+ [`heap`] for matrices too large for the stack)
 //! and [`rng`] → [`activation`], [`loss`] and [`data`] → [`layer`] and [`params`] →
 //! [`network`], [`jacobian`] and [`gradcheck`] → [`optim`], [`persist`] and [`metrics`]
-//! → [`train`] and [`plot`].
+//! → [`train`] (with [`schedule`] for learning-rate schedules) and [`plot`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -101,6 +101,7 @@ pub mod persist;
 pub mod plot;
 pub mod rng;
 pub mod scalar;
+pub mod schedule;
 pub mod train;
 
 pub use activation::{Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};

@@ -1,6 +1,8 @@
 //! Proves that training a fixed-size network touches no heap: one per-example SGD step
 //! and one mini-batch step of the seed network (forward, backward, update) make zero
 //! allocations, in `f32` and `f64`, and so do momentum's and Adam's steps once built.
+//! The regularised steps allocate nothing either: SGD, momentum and Adam with L2 weight
+//! decay, AdamW, and a step whose rate a schedule has just set.
 //!
 //! A counting global allocator wraps the system one and counts, per thread, the
 //! allocations made while a measurement is running on that thread (the test harness's
@@ -146,4 +148,43 @@ fn momentum_and_adam_steps_allocate_nothing_once_built() {
         }
     });
     assert_eq!(n, 0, "ten momentum and Adam steps allocated {n} times");
+}
+
+#[test]
+fn weight_decay_adamw_and_scheduled_steps_allocate_nothing_once_built() {
+    use backprop::optim::{Adam, Momentum};
+    use backprop::schedule::{Cosine, Schedule};
+    let mut rng = Rng::new(4);
+    let mut net: SeedNetwork<f64> = network::seed_network(&mut rng);
+    let mut grads = SeedNetwork::<f64>::default();
+    let mut sgd = Sgd::new(0.01)
+        .and_then(|o| o.weight_decay(1e-3))
+        .expect("valid");
+    let mut momentum = Momentum::new(0.01, 0.9)
+        .and_then(|o| o.weight_decay(1e-3))
+        .expect("valid");
+    let mut adam = Adam::new(0.001)
+        .and_then(|o| o.weight_decay(1e-3))
+        .expect("valid");
+    let mut adamw = Adam::new(0.001)
+        .and_then(|o| o.decoupled_weight_decay(1e-2))
+        .expect("valid");
+    let schedule = Cosine::new(10, 0.0).expect("valid");
+    let x = Matrix::from_column([1.0, -0.5, 2.0]);
+    let y = Matrix::from_column([1.0]);
+    let n = allocations_in(|| {
+        for epoch in 0..10 {
+            let rate = schedule.rate(0.01, epoch);
+            sgd.set_learning_rate(rate).expect("a valid rate");
+            network::gradients(&net, &SeedLoss::default(), &x, &y, &mut grads);
+            sgd.step(&mut net, &grads);
+            momentum.step(&mut net, &grads);
+            adam.step(&mut net, &grads);
+            adamw.step(&mut net, &grads);
+        }
+    });
+    assert_eq!(
+        n, 0,
+        "ten regularised and scheduled steps allocated {n} times"
+    );
 }

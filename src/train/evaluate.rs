@@ -1,0 +1,120 @@
+//! Evaluation: the cost and accuracy of a network on a data set, and its predictions.
+
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::layer::Layer;
+use crate::loss::Loss;
+use crate::matrix::Matrix;
+use crate::network;
+use crate::scalar::Scalar;
+
+use super::Evaluation;
+
+/// The data set must be non-empty, have `I` features, and labels that `loss` can learn
+/// from with `O` outputs ([`Loss::check_label`]).
+pub(super) fn check_data<T: Scalar, L: Loss<T>, const I: usize, const O: usize>(
+    data: &Dataset<T>,
+    loss: &L,
+    which: &str,
+) -> Result<()> {
+    if data.is_empty() {
+        return Err(Error::invalid(format!("the {which} set has no examples")));
+    }
+    data.check_features::<I>()?;
+    for (i, &label) in data.labels().iter().enumerate() {
+        loss.check_label(label.to_f64(), O).map_err(|why| {
+            Error::invalid(format!(
+                "example {i} of the {which} set ({}): {why} (loss {loss:?})",
+                data.name()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// The target column for a label: the label itself for one output, one-hot otherwise.
+fn target<T: Scalar, const O: usize>(label: T) -> Matrix<T, O, 1> {
+    if O == 1 {
+        Matrix::filled(label)
+    } else {
+        let class = label.to_f64() as usize;
+        Matrix::from_fn(|k, _| if k == class { T::ONE } else { T::ZERO })
+    }
+}
+
+/// One example as a column `x` and its target column.
+pub(super) fn example<T: Scalar, const I: usize, const O: usize>(
+    data: &Dataset<T>,
+    i: usize,
+) -> Result<(Matrix<T, I, 1>, Matrix<T, O, 1>)> {
+    let (x, label) = data.example::<I>(i)?;
+    Ok((x, target(label)))
+}
+
+/// The cost and accuracy of `net` on every example of `data`.
+///
+/// # Errors
+/// [`Error::Invalid`] if the data set is empty or does not have `I` features.
+pub fn evaluate<T, N, L, const I: usize, const O: usize>(
+    net: &N,
+    loss: &L,
+    data: &Dataset<T>,
+) -> Result<Evaluation>
+where
+    T: Scalar,
+    N: Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
+    L: Loss<T>,
+{
+    check_data::<T, L, I, O>(data, loss, "evaluation")?;
+    let (mut cost, mut correct) = (0.0f64, 0usize);
+    for i in 0..data.len() {
+        let (x, y) = example::<T, I, O>(data, i)?;
+        let output = net.predict(&x);
+        cost += loss.cost(&output, &y).to_f64();
+        if is_correct(&loss.predict(&output), data.label(i)) {
+            correct += 1;
+        }
+    }
+    let n = data.len() as f64;
+    Ok(Evaluation {
+        cost: cost / n,
+        accuracy: correct as f64 / n,
+    })
+}
+
+/// The network's prediction for each example of `data`: `ŷ` for one output (the
+/// probability of class 1 with a sigmoid loss), the predicted class index for several.
+///
+/// # Errors
+/// [`Error::Invalid`] if the data set does not have `I` features.
+pub fn predictions<T, N, L, const I: usize, const O: usize>(
+    net: &N,
+    loss: &L,
+    data: &Dataset<T>,
+) -> Result<Vec<T>>
+where
+    T: Scalar,
+    N: Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
+    L: Loss<T>,
+{
+    data.check_features::<I>()?;
+    let mut out = Vec::with_capacity(data.len());
+    for i in 0..data.len() {
+        let (x, _) = data.example::<I>(i)?;
+        let y_hat = network::predict(net, loss, &x);
+        out.push(if O == 1 {
+            y_hat[(0, 0)]
+        } else {
+            T::from_usize(y_hat.argmax().map_or(0, |(k, _)| k))
+        });
+    }
+    Ok(out)
+}
+
+fn is_correct<T: Scalar, const O: usize>(y_hat: &Matrix<T, O, 1>, label: T) -> bool {
+    if O == 1 {
+        (y_hat[(0, 0)] >= T::HALF) == (label >= T::HALF)
+    } else {
+        y_hat.argmax().map(|(k, _)| k as f64) == Some(label.to_f64())
+    }
+}
