@@ -437,9 +437,9 @@ fn split_fields(line: &str) -> core::result::Result<Vec<Cow<'_, str>>, (usize, S
                     return Err((
                         column,
                         format!(
-                            "unexpected text {:?} after the closing quote; a field that \
+                            "unexpected text {} after the closing quote; a field that \
                              starts with a quote must end with one",
-                            after.split(',').next().unwrap_or(after)
+                            crate::error::quoted(after.split(',').next().unwrap_or(after))
                         ),
                     ));
                 }
