@@ -5,6 +5,7 @@ use super::Dataset;
 use crate::error::{Error, Result, quoted};
 use crate::scalar::Scalar;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Which column of a CSV file holds the label.
@@ -19,16 +20,35 @@ pub enum LabelColumn {
     Index(usize),
 }
 
-/// How to read a CSV file: whether it has a header row, where the label is, and whether
-/// labels must be binary.
+/// What the label fields of a CSV file are: numbers, or the names of classes.
+///
+/// Class names become class indices `0, 1, …, K − 1`, and the names are kept in
+/// [`Dataset::class_names`] (see [class labels](crate::data#class-labels)).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Labels {
+    /// Each label is a finite number, stored as it is (the default).
+    #[default]
+    Numbers,
+    /// Each label is the name of a class (any non-empty text: `setosa`, `7`); the classes
+    /// are the distinct names, numbered in sorted order: by value when every name is a
+    /// number (`2` before `10`), else by the names' characters (Unicode code points).
+    SortedClasses,
+    /// Each label is one of these class names; class `k` is `names[k]`, whether or not
+    /// the file has an example of it.
+    Classes(Vec<String>),
+}
+
+/// How to read a CSV file: whether it has a header row, where the label is, whether
+/// labels are numbers or class names, and whether they must be binary.
 ///
 /// The default ([`CsvOptions::new`]) is: a header row, the label in the last column, any
-/// finite label value.
+/// finite number as the label.
 ///
 /// ```
-/// use backprop::data::CsvOptions;
+/// use backprop::data::{CsvOptions, Labels};
 /// let opts = CsvOptions::new().label_name("label").binary(true);
 /// assert!(opts.has_header && opts.binary_labels);
+/// assert_eq!(CsvOptions::new().classes().labels, Labels::SortedClasses);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvOptions {
@@ -36,7 +56,10 @@ pub struct CsvOptions {
     pub has_header: bool,
     /// Which column is the label (default [`LabelColumn::Last`]).
     pub label: LabelColumn,
-    /// `true` if every label must be exactly `0` or `1` (default `false`).
+    /// What the label fields are (default [`Labels::Numbers`]).
+    pub labels: Labels,
+    /// `true` if every label must be exactly `0` or `1` (default `false`); with class
+    /// names, if there may be at most two classes.
     pub binary_labels: bool,
 }
 
@@ -45,6 +68,7 @@ impl Default for CsvOptions {
         CsvOptions {
             has_header: true,
             label: LabelColumn::Last,
+            labels: Labels::Numbers,
             binary_labels: false,
         }
     }
@@ -75,9 +99,24 @@ impl CsvOptions {
         self
     }
 
-    /// Sets whether every label must be exactly `0` or `1`.
+    /// Sets whether every label must be exactly `0` or `1` (with class names: whether
+    /// there may be at most two classes).
     pub fn binary(mut self, binary_labels: bool) -> Self {
         self.binary_labels = binary_labels;
+        self
+    }
+
+    /// Reads the labels as class names, numbered in sorted order
+    /// ([`Labels::SortedClasses`]).
+    pub fn classes(mut self) -> Self {
+        self.labels = Labels::SortedClasses;
+        self
+    }
+
+    /// Reads the labels as these class names, class `k` being `names[k]`
+    /// ([`Labels::Classes`]); a label that is not one of them is an error.
+    pub fn class_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.labels = Labels::Classes(names.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -130,9 +169,14 @@ impl<T: Scalar> Dataset<T> {
     /// than the first line (expected and found are given); an empty field; a field that
     /// is not a number (quoted in the message); NaN, an infinity, or a number out of the
     /// range of `T`; a label other than `0` or `1` when
+    /// [`binary_labels`](CsvOptions::binary_labels) is set. With class names
+    /// ([`CsvOptions::classes`], [`CsvOptions::class_names`]): an empty label; a label that
+    /// is not one of the given names (which are listed); two spellings of one number
+    /// (`1` and `1.0`) among sorted numeric names; a third class when
     /// [`binary_labels`](CsvOptions::binary_labels) is set.
     /// [`Error::Invalid`] if the label is chosen by name but the options say there is no
-    /// header row.
+    /// header row, or if the given class names are none, include an empty or repeated
+    /// name, or are not two with [`binary_labels`](CsvOptions::binary_labels) set.
     pub fn from_csv_str<'a>(text: &'a str, source: &str, options: &CsvOptions) -> Result<Self> {
         let parse_error = |line: usize, column: usize, message: String| Error::Parse {
             source: source.to_string(),
@@ -140,6 +184,9 @@ impl<T: Scalar> Dataset<T> {
             column,
             message,
         };
+        if let Labels::Classes(names) = &options.labels {
+            check_class_names(source, names, options.binary_labels)?;
+        }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // (1-based line number, line without its `\r\n` or `\n`)
         let lines: Vec<(usize, &str)> = text
@@ -282,6 +329,8 @@ impl<T: Scalar> Dataset<T> {
         let n_features = n_columns - 1;
         let mut features = Vec::with_capacity(data_lines.len() * n_features);
         let mut labels = Vec::with_capacity(data_lines.len());
+        // With sorted class names: each row's (line, name), numbered after the last row.
+        let mut class_fields: Vec<(usize, String)> = Vec::new();
         for entry in data_lines {
             let line = entry.0;
             let fields = split(entry)?;
@@ -307,8 +356,44 @@ impl<T: Scalar> Dataset<T> {
                 ));
             }
             for (j, field) in fields.iter().enumerate() {
-                let value = parse_number::<T>(field, &describe(j))
-                    .map_err(|message| parse_error(line, j + 1, message))?;
+                if j == label_col && options.labels != Labels::Numbers {
+                    if field.is_empty() {
+                        return Err(parse_error(
+                            line,
+                            j + 1,
+                            format!("empty field in {}; expected a class name", describe(j)),
+                        ));
+                    }
+                    match &options.labels {
+                        Labels::Classes(names) => {
+                            let Some(k) = names.iter().position(|n| n == field.as_ref()) else {
+                                return Err(parse_error(
+                                    line,
+                                    j + 1,
+                                    format!(
+                                        "the label {} in {} is not one of the {} class names \
+                                         given: {}",
+                                        quoted(field),
+                                        describe(j),
+                                        names.len(),
+                                        list_names(names)
+                                    ),
+                                ));
+                            };
+                            labels.push(T::from_usize(k));
+                        }
+                        _ => class_fields.push((line, field.to_string())),
+                    }
+                    continue;
+                }
+                let value = parse_number::<T>(field, &describe(j)).map_err(|mut message| {
+                    if j == label_col && message.ends_with("is not a number") {
+                        message.push_str(
+                            "; labels that name classes are read with CsvOptions::classes()",
+                        );
+                    }
+                    parse_error(line, j + 1, message)
+                })?;
                 if j == label_col {
                     if options.binary_labels && value != T::ZERO && value != T::ONE {
                         return Err(parse_error(
@@ -328,6 +413,38 @@ impl<T: Scalar> Dataset<T> {
                 }
             }
         }
+        let label_column = describe(label_col);
+        let class_names = match &options.labels {
+            Labels::Numbers => Vec::new(),
+            Labels::Classes(names) => names.clone(),
+            Labels::SortedClasses => {
+                let names = sorted_class_names(&class_fields)
+                    .map_err(|(line, message)| parse_error(line, label_col + 1, message))?;
+                let index: HashMap<&str, usize> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(k, n)| (n.as_str(), k))
+                    .collect();
+                for (line, field) in &class_fields {
+                    // Every field is among the names (they were collected from the fields).
+                    let k = index.get(field.as_str()).copied().unwrap_or(0);
+                    if options.binary_labels && k >= 2 {
+                        return Err(parse_error(
+                            *line,
+                            label_col + 1,
+                            format!(
+                                "the label {} in {label_column} is a third class, but \
+                                 binary labels were asked for; the classes are: {}",
+                                quoted(field),
+                                list_names(&names)
+                            ),
+                        ));
+                    }
+                    labels.push(T::from_usize(k));
+                }
+                names
+            }
+        };
         let (feature_names, label_name) = match header_names {
             Some(mut names) => {
                 let label_name = names.remove(label_col);
@@ -344,9 +461,99 @@ impl<T: Scalar> Dataset<T> {
             n_features,
             feature_names,
             label_name,
+            class_names,
             name: source.to_string(),
         })
     }
+}
+
+/// Checks the class names given in the options: at least one, none empty, none twice,
+/// and exactly two if the labels must be binary.
+fn check_class_names(source: &str, names: &[String], binary: bool) -> Result<()> {
+    let fail = |why: String| Err(Error::invalid(format!("{source}: {why}")));
+    if names.is_empty() {
+        return fail("the options give no class names; give at least one".to_string());
+    }
+    if let Some(k) = names.iter().position(|n| n.is_empty()) {
+        return fail(format!(
+            "class name {k} in the options is empty; a label field cannot be empty"
+        ));
+    }
+    for (k, name) in names.iter().enumerate() {
+        if let Some(first) = names[..k].iter().position(|n| n == name) {
+            return fail(format!(
+                "the class name {} is given twice in the options, as classes {first} and {k}",
+                quoted(name)
+            ));
+        }
+    }
+    if binary && names.len() != 2 {
+        return fail(format!(
+            "binary labels were asked for, but the options give {} class names: {}",
+            names.len(),
+            list_names(names)
+        ));
+    }
+    Ok(())
+}
+
+/// At most 10 names, each quoted (cut and escaped), with the count if there are more.
+fn list_names(names: &[String]) -> String {
+    let mut list: Vec<String> = names.iter().take(10).map(|n| quoted(n)).collect();
+    if names.len() > 10 {
+        list.push(format!("… ({} names in all)", names.len()));
+    }
+    list.join(", ")
+}
+
+/// The number a class name spells, if every class name is a finite number.
+fn name_value(name: &str) -> Option<f64> {
+    name.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The distinct class names of `fields` (`(line, name)` pairs), sorted: by value if every
+/// name is a number, else by characters. The error is `(line, message)` for two spellings
+/// of one number, at the line where the later spelling first appears.
+fn sorted_class_names(
+    fields: &[(usize, String)],
+) -> core::result::Result<Vec<String>, (usize, String)> {
+    let mut names: Vec<&str> = fields.iter().map(|(_, n)| n.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    // Sorted by characters now; by value instead if every name is a number.
+    if names.iter().all(|n| name_value(n).is_some()) {
+        names.sort_by(|a, b| {
+            let (x, y) = (name_value(a).unwrap_or(0.0), name_value(b).unwrap_or(0.0));
+            x.total_cmp(&y).then_with(|| a.cmp(b))
+        });
+        for pair in names.windows(2) {
+            if name_value(pair[0]) == name_value(pair[1]) {
+                let first_line = |name: &str| {
+                    fields
+                        .iter()
+                        .find(|(_, n)| n == name)
+                        .map_or(0, |(line, _)| *line)
+                };
+                let (a, b) = (first_line(pair[0]), first_line(pair[1]));
+                let ((early, early_line), (late, late_line)) = if a < b {
+                    ((pair[0], a), (pair[1], b))
+                } else {
+                    ((pair[1], b), (pair[0], a))
+                };
+                return Err((
+                    late_line,
+                    format!(
+                        "the class {} is the number {} again, written {} on line \
+                         {early_line}; write each class the same way",
+                        quoted(late),
+                        name_value(late).unwrap_or(0.0),
+                        quoted(early)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(names.into_iter().map(str::to_string).collect())
 }
 
 /// Reads one field of `column` (`column "name"` or `column k`, for messages) as a finite
