@@ -181,7 +181,7 @@ impl<T: Scalar> Dataset<T> {
     /// use backprop::data::Dataset;
     /// let data = Dataset::from_parts(vec![0.5, 1.5, 2.5], vec![0.0, 2.0, 1.0], 1)?
     ///     .with_class_names(vec!["low".into(), "middle".into(), "high".into()])?;
-    /// assert_eq!(data.class_name(1), Some("high"));
+    /// assert_eq!(data.class_name(data.label(1) as usize), Some("high")); // label 2.0
     /// # Ok::<(), backprop::Error>(())
     /// ```
     ///
