@@ -68,6 +68,7 @@ mod split;
 mod standardize;
 
 pub use csv::{CsvOptions, LabelColumn, Labels};
+pub(crate) use one_hot::class_index;
 pub use one_hot::one_hot;
 pub use standardize::Standardizer;
 
