@@ -8,8 +8,8 @@
 //! those stated in `examples/data/IRIS_SOURCE.md`, recounted with
 //! `cut -d, -f5 | sort | uniq -c`.
 
-use backprop::data::{CsvOptions, Dataset, Labels};
 use backprop::Error;
+use backprop::data::{CsvOptions, Dataset, Labels};
 
 fn read(text: &str, options: &CsvOptions) -> Dataset<f64> {
     Dataset::from_csv_str(text, "toy.csv", options).unwrap()
@@ -64,10 +64,7 @@ fn a_mix_of_numbers_and_words_sorts_by_characters() {
 
 #[test]
 fn quoted_names_are_unquoted_and_spaces_around_them_ignored() {
-    let data = read(
-        "x,y\n1, \"a, b\" \n2,plain\n",
-        &CsvOptions::new().classes(),
-    );
+    let data = read("x,y\n1, \"a, b\" \n2,plain\n", &CsvOptions::new().classes());
     assert_eq!(data.class_names(), ["a, b", "plain"]);
 }
 
@@ -76,7 +73,12 @@ fn given_names_fix_the_numbering_even_for_an_absent_class() {
     let opts = CsvOptions::new().class_names(["pear", "fig", "apple", "plum"]);
     assert_eq!(
         opts.labels,
-        Labels::Classes(vec!["pear".into(), "fig".into(), "apple".into(), "plum".into()])
+        Labels::Classes(vec![
+            "pear".into(),
+            "fig".into(),
+            "apple".into(),
+            "plum".into()
+        ])
     );
     let data = read(FRUIT, &opts);
     assert_eq!(data.class_names(), ["pear", "fig", "apple", "plum"]);
@@ -96,9 +98,15 @@ fn a_label_not_among_the_given_names_is_an_error_at_its_line_and_column() {
 #[test]
 fn an_empty_label_is_an_error_at_its_line_and_column() {
     let e = error("x,y\n1,a\n2,\n", &CsvOptions::new().classes());
-    assert_eq!(e, "toy.csv:3:2: empty field in column \"y\"; expected a class name");
+    assert_eq!(
+        e,
+        "toy.csv:3:2: empty field in column \"y\"; expected a class name"
+    );
     let e = error("x,y\n1,a\n2, \n", &CsvOptions::new().class_names(["a"]));
-    assert_eq!(e, "toy.csv:3:2: empty field in column \"y\"; expected a class name");
+    assert_eq!(
+        e,
+        "toy.csv:3:2: empty field in column \"y\"; expected a class name"
+    );
 }
 
 #[test]
@@ -121,7 +129,10 @@ fn a_third_class_is_an_error_when_binary_labels_are_asked_for() {
         "toy.csv:2:2: the label \"pear\" in column \"fruit\" is a third class, but binary \
          labels were asked for; the classes are: \"apple\", \"fig\", \"pear\""
     );
-    let two = read("x,y\n1,no\n2,yes\n", &CsvOptions::new().classes().binary(true));
+    let two = read(
+        "x,y\n1,no\n2,yes\n",
+        &CsvOptions::new().classes().binary(true),
+    );
     assert_eq!(two.labels(), [0.0, 1.0]);
 }
 
