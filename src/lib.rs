@@ -78,7 +78,8 @@
 //! [`scalar`] (f32, f64) → [`matrix`] (+ [`heap`] for matrices too large for the stack)
 //! and [`rng`] → [`activation`], [`loss`] and [`data`] → [`layer`] and [`params`] →
 //! [`network`], [`jacobian`] and [`gradcheck`] → [`optim`], [`persist`] and [`metrics`]
-//! → [`train`] (with [`schedule`] for learning-rate schedules) and [`plot`].
+//! → [`train`] (with [`schedule`] for learning-rate schedules), [`predict`] (what a
+//! trained network predicts: probabilities, classes, the confusion matrix) and [`plot`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -99,6 +100,7 @@ pub mod optim;
 pub mod params;
 pub mod persist;
 pub mod plot;
+pub mod predict;
 pub mod rng;
 pub mod scalar;
 pub mod schedule;

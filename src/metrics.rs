@@ -1,5 +1,11 @@
-//! Binary classification metrics from predicted probabilities: [`accuracy`], the
-//! [`ConfusionMatrix`], [`precision`] and [`recall`].
+//! Classification metrics: for K classes, the [`MulticlassConfusion`] matrix with each
+//! class's precision, recall and F1 and their macro averages (printed with the class
+//! names by its [`ClassificationReport`]); for two classes from predicted probabilities,
+//! [`accuracy`], the binary [`ConfusionMatrix`], [`precision`] and [`recall`]. The binary
+//! matrix is the two-class case of the K-class one: it counts with it, and
+//! `MulticlassConfusion::from` and `ConfusionMatrix::try_from` convert between them.
+//! [`predict::confusion`](crate::predict::confusion) builds either kind from a network
+//! and a data set.
 //!
 //! A probability `ŷ` predicts class 1 when `ŷ ≥ 0.5` ([`THRESHOLD`]) and class 0
 //! otherwise, the rule the trainer's accuracy uses too. Class 1 is the *positive* class;
@@ -22,6 +28,10 @@
 //! assert_eq!(cm.precision(), Some(0.5));
 //! # Ok::<(), backprop::Error>(())
 //! ```
+
+mod multiclass;
+
+pub use multiclass::{ClassificationReport, MulticlassConfusion};
 
 use crate::error::{Error, Result};
 use crate::scalar::Scalar;
@@ -77,7 +87,8 @@ impl ConfusionMatrix {
                 labels.len()
             )));
         }
-        let mut cm = ConfusionMatrix::default();
+        // Counted as the two-class case of the K-class matrix: class 1 is positive.
+        let mut counts = MulticlassConfusion::new(2)?;
         for (i, (&p, &y)) in probabilities.iter().zip(labels).enumerate() {
             if p.is_nan() {
                 return Err(Error::invalid(format!(
@@ -91,22 +102,17 @@ impl ConfusionMatrix {
                 )));
             }
             let actual = if y == T::ONE {
-                true
+                1
             } else if y == T::ZERO {
-                false
+                0
             } else {
                 return Err(Error::invalid(format!(
                     "label {i} is {y}; binary metrics need labels 0 or 1"
                 )));
             };
-            match (actual, p >= T::HALF) {
-                (true, true) => cm.true_positives += 1,
-                (false, true) => cm.false_positives += 1,
-                (false, false) => cm.true_negatives += 1,
-                (true, false) => cm.false_negatives += 1,
-            }
+            counts.record(actual, usize::from(p >= T::HALF))?;
         }
-        Ok(cm)
+        ConfusionMatrix::try_from(&counts)
     }
 
     /// The number of examples counted.

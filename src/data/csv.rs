@@ -2,9 +2,11 @@
 //! described in the [`data`](crate::data) module's docs.
 
 use super::Dataset;
+use super::classes::{Labels, check_class_names, list_names, sorted_class_names};
 use crate::error::{Error, Result, quoted};
 use crate::scalar::Scalar;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Which column of a CSV file holds the label.
@@ -19,16 +21,17 @@ pub enum LabelColumn {
     Index(usize),
 }
 
-/// How to read a CSV file: whether it has a header row, where the label is, and whether
-/// labels must be binary.
+/// How to read a CSV file: whether it has a header row, where the label is, whether
+/// labels are numbers or class names, and whether they must be binary.
 ///
 /// The default ([`CsvOptions::new`]) is: a header row, the label in the last column, any
-/// finite label value.
+/// finite number as the label.
 ///
 /// ```
-/// use backprop::data::CsvOptions;
+/// use backprop::data::{CsvOptions, Labels};
 /// let opts = CsvOptions::new().label_name("label").binary(true);
 /// assert!(opts.has_header && opts.binary_labels);
+/// assert_eq!(CsvOptions::new().classes().labels, Labels::SortedClasses);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvOptions {
@@ -36,7 +39,10 @@ pub struct CsvOptions {
     pub has_header: bool,
     /// Which column is the label (default [`LabelColumn::Last`]).
     pub label: LabelColumn,
-    /// `true` if every label must be exactly `0` or `1` (default `false`).
+    /// What the label fields are (default [`Labels::Numbers`]).
+    pub labels: Labels,
+    /// `true` if every label must be exactly `0` or `1` (default `false`); with class
+    /// names, if there may be at most two classes.
     pub binary_labels: bool,
 }
 
@@ -45,6 +51,7 @@ impl Default for CsvOptions {
         CsvOptions {
             has_header: true,
             label: LabelColumn::Last,
+            labels: Labels::Numbers,
             binary_labels: false,
         }
     }
@@ -75,9 +82,24 @@ impl CsvOptions {
         self
     }
 
-    /// Sets whether every label must be exactly `0` or `1`.
+    /// Sets whether every label must be exactly `0` or `1` (with class names: whether
+    /// there may be at most two classes).
     pub fn binary(mut self, binary_labels: bool) -> Self {
         self.binary_labels = binary_labels;
+        self
+    }
+
+    /// Reads the labels as class names, numbered in sorted order
+    /// ([`Labels::SortedClasses`]).
+    pub fn classes(mut self) -> Self {
+        self.labels = Labels::SortedClasses;
+        self
+    }
+
+    /// Reads the labels as these class names, class `k` being `names[k]`
+    /// ([`Labels::Classes`]); a label that is not one of them is an error.
+    pub fn class_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.labels = Labels::Classes(names.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -130,9 +152,14 @@ impl<T: Scalar> Dataset<T> {
     /// than the first line (expected and found are given); an empty field; a field that
     /// is not a number (quoted in the message); NaN, an infinity, or a number out of the
     /// range of `T`; a label other than `0` or `1` when
+    /// [`binary_labels`](CsvOptions::binary_labels) is set. With class names
+    /// ([`CsvOptions::classes`], [`CsvOptions::class_names`]): an empty label; a label that
+    /// is not one of the given names (which are listed); two spellings of one number
+    /// (`1` and `1.0`) among sorted numeric names; a third class when
     /// [`binary_labels`](CsvOptions::binary_labels) is set.
     /// [`Error::Invalid`] if the label is chosen by name but the options say there is no
-    /// header row.
+    /// header row, or if the given class names are none, include an empty or repeated
+    /// name, or are not two with [`binary_labels`](CsvOptions::binary_labels) set.
     pub fn from_csv_str<'a>(text: &'a str, source: &str, options: &CsvOptions) -> Result<Self> {
         let parse_error = |line: usize, column: usize, message: String| Error::Parse {
             source: source.to_string(),
@@ -140,6 +167,9 @@ impl<T: Scalar> Dataset<T> {
             column,
             message,
         };
+        if let Labels::Classes(names) = &options.labels {
+            check_class_names(source, names, options.binary_labels)?;
+        }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // (1-based line number, line without its `\r\n` or `\n`)
         let lines: Vec<(usize, &str)> = text
@@ -282,6 +312,8 @@ impl<T: Scalar> Dataset<T> {
         let n_features = n_columns - 1;
         let mut features = Vec::with_capacity(data_lines.len() * n_features);
         let mut labels = Vec::with_capacity(data_lines.len());
+        // With sorted class names: each row's (line, name), numbered after the last row.
+        let mut class_fields: Vec<(usize, String)> = Vec::new();
         for entry in data_lines {
             let line = entry.0;
             let fields = split(entry)?;
@@ -307,8 +339,44 @@ impl<T: Scalar> Dataset<T> {
                 ));
             }
             for (j, field) in fields.iter().enumerate() {
-                let value = parse_number::<T>(field, &describe(j))
-                    .map_err(|message| parse_error(line, j + 1, message))?;
+                if j == label_col && options.labels != Labels::Numbers {
+                    if field.is_empty() {
+                        return Err(parse_error(
+                            line,
+                            j + 1,
+                            format!("empty field in {}; expected a class name", describe(j)),
+                        ));
+                    }
+                    match &options.labels {
+                        Labels::Classes(names) => {
+                            let Some(k) = names.iter().position(|n| n == field.as_ref()) else {
+                                return Err(parse_error(
+                                    line,
+                                    j + 1,
+                                    format!(
+                                        "the label {} in {} is not one of the {} class names \
+                                         given: {}",
+                                        quoted(field),
+                                        describe(j),
+                                        names.len(),
+                                        list_names(names)
+                                    ),
+                                ));
+                            };
+                            labels.push(T::from_usize(k));
+                        }
+                        _ => class_fields.push((line, field.to_string())),
+                    }
+                    continue;
+                }
+                let value = parse_number::<T>(field, &describe(j)).map_err(|mut message| {
+                    if j == label_col && message.ends_with("is not a number") {
+                        message.push_str(
+                            "; labels that name classes are read with CsvOptions::classes()",
+                        );
+                    }
+                    parse_error(line, j + 1, message)
+                })?;
                 if j == label_col {
                     if options.binary_labels && value != T::ZERO && value != T::ONE {
                         return Err(parse_error(
@@ -328,6 +396,38 @@ impl<T: Scalar> Dataset<T> {
                 }
             }
         }
+        let label_column = describe(label_col);
+        let class_names = match &options.labels {
+            Labels::Numbers => Vec::new(),
+            Labels::Classes(names) => names.clone(),
+            Labels::SortedClasses => {
+                let names = sorted_class_names(&class_fields)
+                    .map_err(|(line, message)| parse_error(line, label_col + 1, message))?;
+                let index: HashMap<&str, usize> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(k, n)| (n.as_str(), k))
+                    .collect();
+                for (line, field) in &class_fields {
+                    // Every field is among the names (they were collected from the fields).
+                    let k = index.get(field.as_str()).copied().unwrap_or(0);
+                    if options.binary_labels && k >= 2 {
+                        return Err(parse_error(
+                            *line,
+                            label_col + 1,
+                            format!(
+                                "the label {} in {label_column} is a third class, but \
+                                 binary labels were asked for; the classes are: {}",
+                                quoted(field),
+                                list_names(&names)
+                            ),
+                        ));
+                    }
+                    labels.push(T::from_usize(k));
+                }
+                names
+            }
+        };
         let (feature_names, label_name) = match header_names {
             Some(mut names) => {
                 let label_name = names.remove(label_col);
@@ -344,6 +444,7 @@ impl<T: Scalar> Dataset<T> {
             n_features,
             feature_names,
             label_name,
+            class_names,
             name: source.to_string(),
         })
     }

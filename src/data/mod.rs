@@ -1,5 +1,5 @@
-//! Data sets: [`Dataset`] (examples with features and a label), loaded from CSV by a
-//! hand-written reader, split by class ([`Dataset::stratified_split`]), standardised
+//! Data sets: [`Dataset`] (examples with features and a label, which may be a named
+//! class), loaded from CSV by a hand-written reader, split by class ([`Dataset::stratified_split`]), standardised
 //! ([`Standardizer`]) and cut into batches whose columns are examples
 //! ([`Dataset::fill_batch`]).
 //!
@@ -31,20 +31,50 @@
 //! `""`), which allows commas in header names; a UTF-8 byte order mark at the start is
 //! skipped. Blank lines may follow the last row but may not appear before it. Every
 //! value must be a finite number as Rust's `f64::from_str` reads it (`1`, `-2.5`,
-//! `3e-4`), and every row must have as many fields as the first.
+//! `3e-4`), except labels read as [class names](#class-labels), which may be any
+//! non-empty text; every row must have as many fields as the first.
+//!
+//! # Class labels
+//!
+//! By default a label is a number, like the features. For a classifier whose label
+//! column holds class names (`setosa`, `versicolor` …) or class numbers, read it with
+//! [`CsvOptions::classes`]: each label becomes a class index `0, 1, …, K − 1`, and the
+//! names are kept in [`Dataset::class_names`] (for messages and metrics). The classes
+//! are numbered in sorted order of their names, so the numbering does not depend on the
+//! order of the rows: by value when every name is a number (`2` before `10`), else by
+//! the names' characters (Unicode code points, so `Zebra` before `ant`). To fix the
+//! numbering yourself, for instance so that a test file with only some of the classes
+//! numbers them as the training file does, give the names in order with
+//! [`CsvOptions::class_names`]. [`one_hot`] turns class indices into the one-hot target
+//! columns that [`SoftmaxCrossEntropy`](crate::SoftmaxCrossEntropy) compares with.
+//!
+//! ```
+//! use backprop::data::{CsvOptions, Dataset};
+//! let text = "petal_length,species\n1.4,setosa\n5.1,virginica\n4.5,versicolor\n";
+//! let data = Dataset::<f64>::from_csv_str(text, "iris.csv", &CsvOptions::new().classes())?;
+//! assert_eq!(data.class_names(), ["setosa", "versicolor", "virginica"]);
+//! assert_eq!(data.labels(), [0.0, 2.0, 1.0]);
+//! # Ok::<(), backprop::Error>(())
+//! ```
 //!
 //! One concept a file: [`Dataset`] and its batches here, reading CSV in `csv.rs`
 //! ([`Dataset::from_csv_path`], [`CsvOptions`]), subsets and stratified splits in
-//! `split.rs`, and [`Standardizer`] in `standardize.rs`.
+//! `split.rs`, [`Standardizer`] in `standardize.rs`, class names in labels in `classes.rs`, and
+//! [`one_hot`] targets in `one_hot.rs`.
 
+mod classes;
 mod csv;
+mod one_hot;
 mod split;
 mod standardize;
 
+pub use classes::Labels;
 pub use csv::{CsvOptions, LabelColumn};
+pub(crate) use one_hot::class_index;
+pub use one_hot::one_hot;
 pub use standardize::Standardizer;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quoted};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 
@@ -60,6 +90,8 @@ pub struct Dataset<T> {
     n_features: usize,
     feature_names: Vec<String>,
     label_name: String,
+    /// The names of the classes, `class_names[k]` for label `k`; empty for numeric labels.
+    class_names: Vec<String>,
     name: String,
 }
 
@@ -116,6 +148,7 @@ impl<T: Scalar> Dataset<T> {
             n_features,
             feature_names: (1..=n_features).map(|j| format!("x{j}")).collect(),
             label_name: "y".to_string(),
+            class_names: Vec::new(),
             name: "synthetic data".to_string(),
         })
     }
@@ -140,6 +173,46 @@ impl<T: Scalar> Dataset<T> {
             )));
         }
         self.feature_names = names;
+        Ok(self)
+    }
+
+    /// The same data set with its labels named as classes: label `k` is the class
+    /// `names[k]`. [`CsvOptions::classes`] sets the names when reading CSV; this is for
+    /// data built otherwise.
+    ///
+    /// ```
+    /// use backprop::data::Dataset;
+    /// let data = Dataset::from_parts(vec![0.5, 1.5, 2.5], vec![0.0, 2.0, 1.0], 1)?
+    ///     .with_class_names(vec!["low".into(), "middle".into(), "high".into()])?;
+    /// assert_eq!(data.class_name(data.label(1) as usize), Some("high")); // label 2.0
+    /// # Ok::<(), backprop::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] if `names` is empty, if a name appears twice, or if a label is
+    /// not a class index `0, 1, …, names.len() − 1` (the message names the example).
+    pub fn with_class_names(mut self, names: Vec<String>) -> Result<Self> {
+        if names.is_empty() {
+            return Err(Error::invalid(format!(
+                "{}: no class names were given; name at least one class",
+                self.name
+            )));
+        }
+        for (k, name) in names.iter().enumerate() {
+            if let Some(first) = names[..k].iter().position(|n| n == name) {
+                return Err(Error::invalid(format!(
+                    "{}: the class name {} is given twice, for classes {first} and {k}",
+                    self.name,
+                    quoted(name)
+                )));
+            }
+        }
+        for (i, &y) in self.labels.iter().enumerate() {
+            one_hot::class_index(y, names.len()).map_err(|why| {
+                Error::invalid(format!("{}: the label of example {i} {why}", self.name))
+            })?;
+        }
+        self.class_names = names;
         Ok(self)
     }
 }
@@ -174,6 +247,21 @@ impl<T: Scalar> Dataset<T> {
     /// The name of the label column (from the header, or `y`).
     pub fn label_name(&self) -> &str {
         &self.label_name
+    }
+
+    /// The names of the classes, `class_names()[k]` for the label `k`, when the labels
+    /// are classes read by name ([`CsvOptions::classes`], [`CsvOptions::class_names`]) or
+    /// named with [`with_class_names`](Self::with_class_names); empty when the labels are
+    /// plain numbers. Subsets and splits keep them, even for a class none of their
+    /// examples has, so that label `k` means the same class in every part.
+    pub fn class_names(&self) -> &[String] {
+        &self.class_names
+    }
+
+    /// The name of class `k`, or `None` if the classes are not named or `k` is past the
+    /// last class.
+    pub fn class_name(&self, k: usize) -> Option<&str> {
+        self.class_names.get(k).map(String::as_str)
     }
 
     /// The `d` features of example `i`.

@@ -7,7 +7,8 @@ use crate::scalar::Scalar;
 
 /// # Subsets and splits
 impl<T: Scalar> Dataset<T> {
-    /// The examples `indices`, in that order (repeats allowed), with the same names.
+    /// The examples `indices`, in that order (repeats allowed), with the same names (of
+    /// the set, its features, its label and its classes).
     ///
     /// # Errors
     /// [`Error::Invalid`] if an index is out of range.
@@ -23,6 +24,7 @@ impl<T: Scalar> Dataset<T> {
             n_features: self.n_features,
             feature_names: self.feature_names.clone(),
             label_name: self.label_name.clone(),
+            class_names: self.class_names.clone(),
             name: self.name.clone(),
         })
     }
