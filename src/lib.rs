@@ -78,7 +78,8 @@
 //! [`scalar`] (f32, f64) → [`matrix`] (+ [`heap`] for matrices too large for the stack)
 //! and [`rng`] → [`activation`], [`loss`] and [`data`] → [`layer`] and [`params`] →
 //! [`network`], [`jacobian`] and [`gradcheck`] → [`optim`], [`persist`] and [`metrics`]
-//! → [`train`] and [`plot`].
+//! → [`train`], [`model`] (a trained classifier with its standardizer and class names
+//! in one file, predicting from raw feature values) and [`plot`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -94,6 +95,7 @@ pub mod layer;
 pub mod loss;
 pub mod matrix;
 pub mod metrics;
+pub mod model;
 pub mod network;
 pub mod optim;
 pub mod params;

@@ -38,10 +38,12 @@
 //! `split.rs`, and [`Standardizer`] in `standardize.rs`.
 
 mod csv;
+mod k_fold;
 mod split;
 mod standardize;
 
 pub use csv::{CsvOptions, LabelColumn};
+pub use k_fold::{k_fold, k_fold_indices};
 pub use standardize::Standardizer;
 
 use crate::error::{Error, Result};
