@@ -61,7 +61,7 @@
 //! standard parser, so a save and a load give the same parameters, means and scales bit
 //! for bit. A class name is any non-empty text whose only whitespace is single spaces
 //! between words (it is read back as the rest of its line, fields joined by one space).
-//! The network part is read by [`persist`](crate::persist) and checked as it checks its
+//! The network part is read by [`persist`] and checked as it checks its
 //! files: against the shapes and activations of `N`. Every error names the file, the
 //! line and, where one field is at fault, its column.
 
