@@ -79,7 +79,9 @@
 //! and [`rng`] → [`activation`], [`loss`] and [`data`] → [`layer`] and [`params`] →
 //! [`network`], [`jacobian`] and [`gradcheck`] → [`optim`], [`persist`] and [`metrics`]
 //! → [`train`] (with [`schedule`] for learning-rate schedules), [`predict`] (what a
-//! trained network predicts: probabilities, classes, the confusion matrix) and [`plot`].
+//! trained network predicts: probabilities, classes, the confusion matrix), [`model`]
+//! (a trained classifier with its standardizer and class names in one file, predicting
+//! from raw feature values) and [`plot`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -95,6 +97,7 @@ pub mod layer;
 pub mod loss;
 pub mod matrix;
 pub mod metrics;
+pub mod model;
 pub mod network;
 pub mod optim;
 pub mod params;

@@ -143,13 +143,7 @@ pub fn from_str_into<T: Scalar, N: Parameters<T>>(
     source: &str,
 ) -> Result<()> {
     let (constants, parameters) = parse(net, text, source)?;
-    let slots = net.activations_mut().flat_map(|(_, c)| c.iter_mut());
-    for (slot, value) in slots.zip(constants) {
-        *slot = value;
-    }
-    for (slot, value) in net.blocks_mut().flatten().zip(parameters) {
-        *slot = value;
-    }
+    fill(net, constants, parameters);
     Ok(())
 }
 
@@ -161,6 +155,21 @@ fn parse<T: Scalar, N: Parameters<T>>(
     source: &str,
 ) -> Result<(Vec<T>, Vec<T>)> {
     let mut lines = Lines::new(text, source);
+    let read = parse_section(net, &mut lines, "the first line")?;
+    lines.expect_end_of_file()?;
+    Ok(read)
+}
+
+/// Reads and checks one network in this format, from its format line to its `end`,
+/// against `net`'s layers and shapes; returns the activations' constants and the
+/// parameters, each in order, without touching `net`. A file that holds a network among
+/// other things (a [`Model`](crate::model::Model)) reads it with this; `place` names
+/// the format line's place in messages (`"the first line"`).
+pub(crate) fn parse_section<T: Scalar, N: Parameters<T>>(
+    net: &N,
+    lines: &mut Lines<'_>,
+    place: &str,
+) -> Result<(Vec<T>, Vec<T>)> {
     let first = lines.next_fields(&format!("`{MAGIC}`"))?.join(" ");
     if first == MAGIC_V1 {
         return Err(lines.error(0, version_1_message(net)));
@@ -169,7 +178,7 @@ fn parse<T: Scalar, N: Parameters<T>>(
         return Err(lines.error(
             0,
             format!(
-                "the first line must be the format line: expected `{MAGIC}`, found {}",
+                "{place} must be the format line: expected `{MAGIC}`, found {}",
                 quoted(&first)
             ),
         ));
@@ -185,16 +194,26 @@ fn parse<T: Scalar, N: Parameters<T>>(
             ),
         ));
     }
-    let constants = parse_layers(net, &mut lines)?;
-    let parameters = parse_blocks(net, &mut lines)?;
+    let constants = parse_layers(net, lines)?;
+    let parameters = parse_blocks(net, lines)?;
     lines.expect_exact("end", "the parameters must be followed by `end`")?;
-    if let Ok(fields) = lines.next_fields("nothing") {
-        return Err(lines.error(
-            0,
-            format!("unexpected {} after `end`", quoted(&fields.join(" "))),
-        ));
-    }
     Ok((constants, parameters))
+}
+
+/// Writes what [`parse_section`] read into `net`: the activations' constants and the
+/// parameters, each in order.
+pub(crate) fn fill<T: Scalar, N: Parameters<T>>(
+    net: &mut N,
+    constants: Vec<T>,
+    parameters: Vec<T>,
+) {
+    let slots = net.activations_mut().flat_map(|(_, c)| c.iter_mut());
+    for (slot, value) in slots.zip(constants) {
+        *slot = value;
+    }
+    for (slot, value) in net.blocks_mut().flatten().zip(parameters) {
+        *slot = value;
+    }
 }
 
 /// The `layers` section: one `layer k name c…` line per layer, whose name must be the
@@ -352,15 +371,16 @@ fn version_1_message<T: Scalar, N: Parameters<T>>(net: &N) -> String {
     )
 }
 
-/// A line reader that remembers where it is, for error messages.
-struct Lines<'a> {
+/// A line reader that remembers where it is, for error messages; blank lines are
+/// skipped.
+pub(crate) struct Lines<'a> {
     lines: std::iter::Enumerate<std::str::Lines<'a>>,
     source: &'a str,
     line: usize,
 }
 
 impl<'a> Lines<'a> {
-    fn new(text: &'a str, source: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str, source: &'a str) -> Self {
         Lines {
             lines: text.lines().enumerate(),
             source,
@@ -368,7 +388,8 @@ impl<'a> Lines<'a> {
         }
     }
 
-    fn error(&self, column: usize, message: String) -> Error {
+    /// A parse error at the current line and `column` (0: the whole line).
+    pub(crate) fn error(&self, column: usize, message: String) -> Error {
         Error::Parse {
             source: self.source.to_string(),
             line: self.line,
@@ -378,7 +399,7 @@ impl<'a> Lines<'a> {
     }
 
     /// The next non-blank line split into fields; an error naming `what` at end of file.
-    fn next_fields(&mut self, what: &str) -> Result<Vec<&'a str>> {
+    pub(crate) fn next_fields(&mut self, what: &str) -> Result<Vec<&'a str>> {
         for (index, text) in self.lines.by_ref() {
             self.line = index + 1;
             if !text.trim().is_empty() {
@@ -392,7 +413,8 @@ impl<'a> Lines<'a> {
         ))
     }
 
-    fn expect_exact(&mut self, expected: &str, what: &str) -> Result<()> {
+    /// The next line must be exactly `expected`; else an error that starts with `what`.
+    pub(crate) fn expect_exact(&mut self, expected: &str, what: &str) -> Result<()> {
         let fields = self.next_fields(&format!("`{expected}`"))?;
         if fields.join(" ") != expected {
             return Err(self.error(
@@ -407,7 +429,7 @@ impl<'a> Lines<'a> {
     }
 
     /// A line `keyword v1 … vn`; returns the n values.
-    fn keyword_line(&mut self, keyword: &str, n: usize) -> Result<Vec<&'a str>> {
+    pub(crate) fn keyword_line(&mut self, keyword: &str, n: usize) -> Result<Vec<&'a str>> {
         let fields = self.next_fields(&format!("a `{keyword}` line"))?;
         if fields.first() != Some(&keyword) || fields.len() != n + 1 {
             return Err(self.error(
@@ -421,9 +443,21 @@ impl<'a> Lines<'a> {
         Ok(fields[1..].to_vec())
     }
 
-    fn number<X: core::str::FromStr>(&self, field: &str, column: usize) -> Result<X> {
+    /// `field`, at `column`, parsed as an `X`.
+    pub(crate) fn number<X: core::str::FromStr>(&self, field: &str, column: usize) -> Result<X> {
         field
             .parse()
             .map_err(|_| self.error(column, format!("{} is not a number", quoted(field))))
+    }
+
+    /// Only blank lines may remain.
+    pub(crate) fn expect_end_of_file(&mut self) -> Result<()> {
+        match self.next_fields("nothing") {
+            Ok(fields) => Err(self.error(
+                0,
+                format!("unexpected {} after `end`", quoted(&fields.join(" "))),
+            )),
+            Err(_) => Ok(()),
+        }
     }
 }

@@ -59,17 +59,20 @@
 //!
 //! One concept a file: [`Dataset`] and its batches here, reading CSV in `csv.rs`
 //! ([`Dataset::from_csv_path`], [`CsvOptions`]), subsets and stratified splits in
-//! `split.rs`, [`Standardizer`] in `standardize.rs`, class names in labels in `classes.rs`, and
-//! [`one_hot`] targets in `one_hot.rs`.
+//! `split.rs`, k-fold cross-validation ([`k_fold`]) in `k_fold.rs`, [`Standardizer`] in
+//! `standardize.rs`, class names in labels in `classes.rs`, and [`one_hot`] targets in
+//! `one_hot.rs`.
 
 mod classes;
 mod csv;
+mod k_fold;
 mod one_hot;
 mod split;
 mod standardize;
 
 pub use classes::Labels;
 pub use csv::{CsvOptions, LabelColumn};
+pub use k_fold::{k_fold, k_fold_indices};
 pub(crate) use one_hot::class_index;
 pub use one_hot::one_hot;
 pub use standardize::Standardizer;

@@ -66,6 +66,36 @@ impl<T: Scalar> Standardizer<T> {
         Ok(Standardizer { mean, scale })
     }
 
+    /// A standardizer with the given per-feature statistics, as [`mean`](Self::mean) and
+    /// [`scale`](Self::scale) return them (a saved [`Model`](crate::model::Model) is
+    /// read back with this).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] if the two lists differ in length, or if a mean is not finite
+    /// or a scale is not finite and positive, naming the feature.
+    pub fn from_parts(mean: Vec<T>, scale: Vec<T>) -> Result<Self> {
+        if mean.len() != scale.len() {
+            return Err(Error::invalid(format!(
+                "a standardizer needs one scale per mean, but {} means and {} scales were given",
+                mean.len(),
+                scale.len()
+            )));
+        }
+        if let Some(j) = mean.iter().position(|m| !m.is_finite()) {
+            return Err(Error::invalid(format!(
+                "the mean of feature {j} is {}; it must be finite",
+                mean[j]
+            )));
+        }
+        if let Some(j) = scale.iter().position(|&s| !(s.is_finite() && s > T::ZERO)) {
+            return Err(Error::invalid(format!(
+                "the scale of feature {j} is {}; it must be finite and positive",
+                scale[j]
+            )));
+        }
+        Ok(Standardizer { mean, scale })
+    }
+
     /// The per-feature means.
     pub fn mean(&self) -> &[T] {
         &self.mean
