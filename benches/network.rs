@@ -304,7 +304,10 @@ fn bench_large_step<N, const I: usize, const O: usize>(
 /// `w3_step`: 784 → 128 → 10 and `w4_step`: 784 → 256 → 128 → 10, one SGD step on a
 /// batch of 64 in `f32`.
 fn large_layer_steps(c: &mut Criterion) {
-    type W3 = (HeapDense<f32, 784, 128, Relu>, HeapDense<f32, 128, 10, Identity>);
+    type W3 = (
+        HeapDense<f32, 784, 128, Relu>,
+        HeapDense<f32, 128, 10, Identity>,
+    );
     type W4 = (
         HeapDense<f32, 784, 256, Relu>,
         HeapDense<f32, 256, 128, Relu>,

@@ -79,7 +79,8 @@
 //! and [`rng`] → [`activation`], [`loss`] and [`data`] → [`layer`] and [`params`] →
 //! [`network`], [`jacobian`] and [`gradcheck`] → [`optim`], [`persist`] and [`metrics`]
 //! → [`train`] and [`plot`].
-#![forbid(unsafe_code)]
+#![cfg_attr(not(feature = "simd-dispatch"), forbid(unsafe_code))]
+#![cfg_attr(feature = "simd-dispatch", deny(unsafe_code))]
 #![warn(missing_docs)]
 
 pub mod activation;
@@ -101,6 +102,7 @@ pub mod persist;
 pub mod plot;
 pub mod rng;
 pub mod scalar;
+pub mod simd;
 pub mod train;
 
 pub use activation::{Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
