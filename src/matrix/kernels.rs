@@ -6,6 +6,18 @@
 //! generics), so the compiler unrolls them completely, keeps small arrays of partial
 //! results in registers and turns each loop over a short array into one SIMD instruction.
 //!
+//! # Small and large products
+//!
+//! Which code runs is decided by the sizes, at compile time. A product of fewer than
+//! [`LARGE_MACS`] (4 096) multiply-adds runs the kernels of this module, inlined into the
+//! caller and compiled for the build's target (the seed network's products, at most
+//! 768 multiply-adds, are all small). From [`LARGE_MACS`] on it runs [`blocked`]: the same
+//! register tiles in cache blocks, with `A Bᵀ` computed by packing blocks of `Bᵀ`, called
+//! through `crate::simd`, which runs a copy compiled for AVX2 or AVX-512 when the CPU has
+//! it (run-time dispatch, the `simd-dispatch` feature, on by default; the environment
+//! variable `BACKPROP_SIMD=baseline|avx2|avx512` lowers the level). The rest of this
+//! page describes the small kernels; [`blocked`] describes the blocks.
+//!
 //! # How the products are blocked
 //!
 //! `A B` and `Aᵀ B` ([`matmul`], [`tr_matmul`]) are computed one *tile* of the output at a
@@ -30,12 +42,19 @@
 //! order is one serial chain of additions, which the compiler may not reorder (Rust has
 //! no fast-math), so [`dot`] keeps [`DOT_LANES`] independent partial sums (`k mod 8`) and
 //! adds them up at the end in a fixed tree. That vectorises, and it rounds differently
-//! from a serial sum (by a few ulps), but identically on every target and every run.
+//! from a serial sum (by a few ulps), but identically on every target and every run. A
+//! large `A Bᵀ` ([`blocked::matmul_tr`]) is instead summed in the order of `k` like
+//! `A B`, so from [`LARGE_MACS`] on all three products equal the textbook loop bit for
+//! bit, at every vector width: the shapes of a product decide its rounding, the CPU
+//! never does.
 //!
 //! No kernel uses `mul_add`: a fused multiply-add rounds once instead of twice, so results
 //! would differ between builds with and without FMA, and without FMA it is a slow library
 //! call. Where a core has separate multiply and add pipes (Zen 5 has two of each), the
-//! unfused pair can in principle reach the same peak.
+//! unfused pair can in principle reach the same peak; where multiplies and adds share the
+//! FMA pipes (Intel), it reaches half of it. The run-time dispatch depends on this too: a
+//! kernel compiled for AVX-512 gives the bits of the same kernel compiled for SSE2 only
+//! because neither fuses.
 
 use crate::scalar::Scalar;
 use core::mem::size_of;
