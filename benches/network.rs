@@ -1,7 +1,13 @@
 //! Benchmarks of whole training work: the seed network's forward pass, backward pass and
 //! per-example SGD step (f32 and f64), a mini-batch step with m = 64, one epoch of the
 //! `breast_cancer` example's network on 455 examples and how it grows from 10 to 10 000
-//! examples, and one mini-batch step of a heap-held 784 → 128 → 10 network.
+//! examples, one mini-batch step of a heap-held 784 → 128 → 10 network (m = 32), and
+//! the large-layer workloads `w3_step` (784 → 128 → 10) and `w4_step`
+//! (784 → 256 → 128 → 10): one SGD step (α = 0.01) on a batch of 64 in `f32`, ReLU
+//! hidden layers and `SoftmaxCrossEntropy`, with `HeapDense` layers and a boxed batch.
+//! Their throughput is in FLOP (2 per multiply-add of the three products of each layer:
+//! `W a`, `δ a_prevᵀ` and, except for the first layer, `Wᵀ δ`), so criterion prints
+//! GFLOP/s beside the time as `Gelem/s`.
 //!
 //! Ids are `workload/backprop`, so that they line up with `workload/nalgebra` and
 //! `workload/ndarray` of the peer harness in `benches/peers/` (`sgd_step`,
@@ -19,6 +25,7 @@
 //! ```
 
 use backprop::data::Dataset;
+use backprop::layer::HeapDense;
 use backprop::network::{self, SeedLoss, SeedNetwork};
 use backprop::optim::{Optimizer, Sgd};
 use backprop::rng::Rng;
@@ -242,6 +249,74 @@ fn large_network_step(c: &mut Criterion) {
     });
 }
 
+/// FLOP of one training step of a dense network with layer sizes `sizes` on a batch of
+/// `m`: `2·O·I·m` for `W a`, again for `dW = δ a_prevᵀ`, and again for `Wᵀ δ` except in
+/// the first layer (whose `∂J/∂x` nobody needs).
+fn step_flops(sizes: &[usize], m: usize) -> u64 {
+    let mut flops = 0;
+    for (l, pair) in sizes.windows(2).enumerate() {
+        let products = if l == 0 { 2 } else { 3 };
+        flops += products * 2 * pair[0] * pair[1] * m;
+    }
+    flops as u64
+}
+
+/// One SGD step (α = 0.01) of the heap-held network `N` on a batch of 64 in `f32`, as
+/// benchmark `workload/backprop` with its FLOP as throughput.
+fn bench_large_step<N, const I: usize, const O: usize>(
+    c: &mut Criterion,
+    workload: &str,
+    sizes: &[usize],
+) where
+    N: backprop::Layer<f32, 64, Input = Matrix<f32, I, 64>, Output = Matrix<f32, O, 64>>
+        + backprop::Parameters<f32>
+        + Default,
+{
+    let mut rng = Rng::new(3);
+    let mut net = N::default();
+    backprop::Parameters::initialize(&mut net, &mut rng);
+    let mut grads = N::default();
+    let x: Box<Matrix<f32, I, 64>> = Box::new(random(&mut rng));
+    let y: Box<Matrix<f32, O, 64>> =
+        Box::new(Matrix::from_fn(|k, j| if k == j % O { 1.0 } else { 0.0 }));
+    let mut sgd = Sgd::new(0.01f32).expect("valid learning rate");
+    let mut group = c.benchmark_group(workload);
+    group.throughput(criterion::Throughput::Elements(step_flops(sizes, 64)));
+    group.bench_function("backprop", |b| {
+        b.iter(|| {
+            network::gradients(
+                &net,
+                &SoftmaxCrossEntropy,
+                black_box(&*x),
+                black_box(&*y),
+                &mut grads,
+            );
+            sgd.step(&mut net, &grads);
+        })
+    });
+    group.finish();
+    assert!(
+        backprop::Parameters::is_finite(&net),
+        "the benchmarked network diverged"
+    );
+}
+
+/// `w3_step`: 784 → 128 → 10 and `w4_step`: 784 → 256 → 128 → 10, one SGD step on a
+/// batch of 64 in `f32`.
+fn large_layer_steps(c: &mut Criterion) {
+    type W3 = (
+        HeapDense<f32, 784, 128, Relu>,
+        HeapDense<f32, 128, 10, Identity>,
+    );
+    type W4 = (
+        HeapDense<f32, 784, 256, Relu>,
+        HeapDense<f32, 256, 128, Relu>,
+        HeapDense<f32, 128, 10, Identity>,
+    );
+    bench_large_step::<W3, 784, 10>(c, "w3_step", &[784, 128, 10]);
+    bench_large_step::<W4, 784, 10>(c, "w4_step", &[784, 256, 128, 10]);
+}
+
 /// The longest chain of dependent operations in one per-example SGD step of the seed
 /// network, with one unit per layer (the other units' terms are constants, computed in
 /// parallel in a real step): `z[1]`, ReLU, `z[2]`, ReLU, `z[3]`, `σ`, `δ[3]`, `δ[2]`,
@@ -319,6 +394,7 @@ criterion_group!(
     sgd_chain_floor,
     breast_cancer_epoch,
     epoch_scaling,
-    large_network_step
+    large_network_step,
+    large_layer_steps
 );
 criterion_main!(benches);

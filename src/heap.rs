@@ -5,7 +5,7 @@
 //! compiler elides that copy depends on the build profile (we watched a 4 MiB
 //! `Box::new(Matrix::zeros())` overflow a 2 MiB thread in release but not in debug, and
 //! the other way round for `Box::write`). Building a `Box<Matrix>` in place needs
-//! `unsafe`, which this crate forbids. Safe Rust *can* turn a `Box<[[T; C]]>` built by a
+//! `unsafe`, which this crate forbids outside its CPU dispatch. Safe Rust *can* turn a `Box<[[T; C]]>` built by a
 //! `Vec` row by row into a `Box<[[T; C]; R]>` in place, so that is what `HeapMatrix`
 //! holds: the same row-major `[[T; C]; R]` as [`Matrix`], on the heap, and never more
 //! than one row of it on the stack. Its products call the same kernels as `Matrix`.

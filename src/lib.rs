@@ -4,8 +4,10 @@
 //! fixed-size [`Matrix<T, R, C>`](Matrix) whose shapes the compiler checks, dense layers
 //! whose [`backward`](Layer::backward) methods spell out each Jacobian product of the
 //! derivation line by line, networks composed from layers, and training by stochastic,
-//! mini-batch and batch gradient descent. No numeric dependency, no `unsafe`, and no
-//! allocation in a fixed-size forward pass, backward pass or optimizer step.
+//! mini-batch and batch gradient descent. No numeric dependency, no `unsafe` outside the
+//! run-time CPU dispatch in [`simd`] (calls into AVX2 / AVX-512 builds of the same safe
+//! kernels; `--no-default-features` forbids `unsafe` entirely), and no allocation in a
+//! fixed-size forward pass, backward pass or optimizer step.
 //!
 //! ```
 //! use backprop::network::{self, SeedLoss, SeedNetwork};
@@ -82,7 +84,8 @@
 //! trained network predicts: probabilities, classes, the confusion matrix), [`model`]
 //! (a trained classifier with its standardizer and class names in one file, predicting
 //! from raw feature values) and [`plot`].
-#![forbid(unsafe_code)]
+#![cfg_attr(not(feature = "simd-dispatch"), forbid(unsafe_code))]
+#![cfg_attr(feature = "simd-dispatch", deny(unsafe_code))]
 #![warn(missing_docs)]
 
 pub mod activation;
@@ -107,6 +110,7 @@ pub mod predict;
 pub mod rng;
 pub mod scalar;
 pub mod schedule;
+pub mod simd;
 pub mod train;
 
 pub use activation::{Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};

@@ -6,6 +6,18 @@
 //! generics), so the compiler unrolls them completely, keeps small arrays of partial
 //! results in registers and turns each loop over a short array into one SIMD instruction.
 //!
+//! # Small and large products
+//!
+//! Which code runs is decided by the sizes, at compile time. A product of fewer than
+//! [`LARGE_MACS`] (4 096) multiply-adds runs the kernels of this module, inlined into the
+//! caller and compiled for the build's target (the seed network's products, at most
+//! 768 multiply-adds, are all small). From [`LARGE_MACS`] on it runs [`blocked`]: the same
+//! register tiles in cache blocks, with `A Bᵀ` computed by packing blocks of `Bᵀ`, called
+//! through `crate::simd`, which runs a copy compiled for AVX2 or AVX-512 when the CPU has
+//! it (run-time dispatch, the `simd-dispatch` feature, on by default; the environment
+//! variable `BACKPROP_SIMD=baseline|avx2|avx512` lowers the level). The rest of this
+//! page describes the small kernels; [`blocked`] describes the blocks.
+//!
 //! # How the products are blocked
 //!
 //! `A B` and `Aᵀ B` ([`matmul`], [`tr_matmul`]) are computed one *tile* of the output at a
@@ -30,15 +42,37 @@
 //! order is one serial chain of additions, which the compiler may not reorder (Rust has
 //! no fast-math), so [`dot`] keeps [`DOT_LANES`] independent partial sums (`k mod 8`) and
 //! adds them up at the end in a fixed tree. That vectorises, and it rounds differently
-//! from a serial sum (by a few ulps), but identically on every target and every run.
+//! from a serial sum (by a few ulps), but identically on every target and every run. A
+//! large `A Bᵀ` ([`blocked::matmul_tr`]) is instead summed in the order of `k` like
+//! `A B`, so from [`LARGE_MACS`] on all three products equal the textbook loop bit for
+//! bit, at every vector width: the shapes of a product decide its rounding, the CPU
+//! never does.
 //!
 //! No kernel uses `mul_add`: a fused multiply-add rounds once instead of twice, so results
 //! would differ between builds with and without FMA, and without FMA it is a slow library
 //! call. Where a core has separate multiply and add pipes (Zen 5 has two of each), the
-//! unfused pair can in principle reach the same peak.
+//! unfused pair can in principle reach the same peak; where multiplies and adds share the
+//! FMA pipes (Intel), it reaches half of it. The run-time dispatch depends on this too: a
+//! kernel compiled for AVX-512 gives the bits of the same kernel compiled for SSE2 only
+//! because neither fuses.
 
 use crate::scalar::Scalar;
 use core::mem::size_of;
+
+pub(crate) mod blocked;
+
+/// From this many multiply-adds (`R · K · C`) on, a product is *large*: it goes to
+/// [`blocked`] through `crate::simd`, which picks the CPU's widest vector instructions.
+/// Below (the seed network's products, at most 4 · 3 · 64 = 768), the kernels of this
+/// module are inlined into their callers, as a call through the dispatcher would cost
+/// more than the wider vectors save.
+pub(crate) const LARGE_MACS: usize = 4096;
+
+/// `true` if `R · K · C` multiply-adds make a large product (see [`LARGE_MACS`]).
+#[inline(always)]
+const fn large<const R: usize, const K: usize, const C: usize>() -> bool {
+    R.saturating_mul(K).saturating_mul(C) >= LARGE_MACS
+}
 
 /// Bytes in one SIMD register of the target the crate is compiled for.
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
@@ -89,6 +123,9 @@ pub(crate) fn matmul<T: Scalar, const R: usize, const K: usize, const C: usize>(
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
+    if large::<R, K, C>() {
+        return crate::simd::matmul(a, b, out);
+    }
     if short_and_wide::<T, K, C>() {
         // Row by row: out[i] = Σₖ A[i][k] · B[k], the whole row of B at a time.
         for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
@@ -140,6 +177,9 @@ pub(crate) fn tr_matmul<T: Scalar, const R: usize, const K: usize, const C: usiz
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
+    if large::<R, K, C>() {
+        return crate::simd::tr_matmul(a, b, out);
+    }
     if short_and_wide::<T, K, C>() {
         for (i, out_row) in out.iter_mut().enumerate() {
             axpy_rows(out_row, b, |k| a[k][i]);
@@ -348,6 +388,9 @@ pub(crate) fn matmul_tr<T: Scalar, const R: usize, const K: usize, const C: usiz
     b: &[[T; K]; C],
     out: &mut [[T; C]; R],
 ) {
+    if large::<R, K, C>() {
+        return crate::simd::matmul_tr(a, b, out);
+    }
     if K < DOT_LANES {
         for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
             for (o, b_row) in out_row.iter_mut().zip(b.iter()) {
@@ -630,171 +673,4 @@ fn reduce<T: Scalar>(s: [T; DOT_LANES]) -> T {
 }
 
 #[cfg(test)]
-mod tests {
-    //! Every kernel against a naive triple loop, at odd sizes that exercise every tile
-    //! shape and every remainder (1, 3, 5, 7, 17, 33, 65 and mixtures).
-    use super::*;
-
-    /// Deterministic entries in [-1, 1) that are not round numbers.
-    fn fill<T: Scalar, const R: usize, const C: usize>(seed: u64) -> [[T; C]; R] {
-        let mut state = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut m = [[T::ZERO; C]; R];
-        for v in m.iter_mut().flatten() {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            *v = T::from_f64((state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0);
-        }
-        m
-    }
-
-    /// The textbook product in `T`, summed in the order of `k` from zero.
-    fn naive<T: Scalar, const R: usize, const K: usize, const C: usize>(
-        a: &[[T; K]; R],
-        b: &[[T; C]; K],
-    ) -> [[T; C]; R] {
-        let mut out = [[T::ZERO; C]; R];
-        for i in 0..R {
-            for j in 0..C {
-                let mut s = T::ZERO;
-                for k in 0..K {
-                    s += a[i][k] * b[k][j];
-                }
-                out[i][j] = s;
-            }
-        }
-        out
-    }
-
-    /// The same product in `f64`, as the reference for the reordered sums.
-    fn naive_f64<T: Scalar, const R: usize, const K: usize, const C: usize>(
-        a: &[[T; K]; R],
-        b: &[[T; C]; K],
-    ) -> [[f64; C]; R] {
-        let mut out = [[0.0; C]; R];
-        for i in 0..R {
-            for j in 0..C {
-                for k in 0..K {
-                    out[i][j] += a[i][k].to_f64() * b[k][j].to_f64();
-                }
-            }
-        }
-        out
-    }
-
-    fn transpose<T: Scalar, const R: usize, const C: usize>(a: &[[T; C]; R]) -> [[T; R]; C] {
-        let mut t = [[T::ZERO; R]; C];
-        for i in 0..R {
-            for j in 0..C {
-                t[j][i] = a[i][j];
-            }
-        }
-        t
-    }
-
-    /// `A B` and `Aᵀ B` sum in the order of `k` like the naive loop: bit-for-bit equal.
-    /// `A Bᵀ` sums in 8 partial sums: within `4 K ε Σ|aₖ bₖ|` of the f64 product.
-    fn check<T: Scalar, const R: usize, const K: usize, const C: usize>() {
-        let seed = (R * 10_000 + K * 100 + C) as u64;
-        let a = fill::<T, R, K>(seed);
-        let b = fill::<T, K, C>(seed + 1);
-        let want = naive(&a, &b);
-        let exact = naive_f64(&a, &b);
-        let shape = format!("{} {R}x{K} * {K}x{C}", T::NAME);
-
-        let mut out = [[T::from_f64(f64::NAN); C]; R];
-        matmul(&a, &b, &mut out);
-        assert_eq!(out, want, "matmul {shape}");
-
-        let at = transpose(&a);
-        let mut out = [[T::from_f64(f64::NAN); C]; R];
-        tr_matmul(&at, &b, &mut out);
-        assert_eq!(out, want, "tr_matmul {shape}");
-
-        let bt = transpose(&b);
-        let mut out = [[T::from_f64(f64::NAN); C]; R];
-        matmul_tr(&a, &bt, &mut out);
-        for i in 0..R {
-            for j in 0..C {
-                let scale: f64 = (0..K).map(|k| (a[i][k] * b[k][j]).abs().to_f64()).sum();
-                let tol = 4.0 * K as f64 * T::EPSILON.to_f64() * scale;
-                let err = (out[i][j].to_f64() - exact[i][j]).abs();
-                assert!(
-                    err <= tol,
-                    "matmul_tr {shape} at ({i}, {j}): error {err:e} > {tol:e}"
-                );
-            }
-            // Every entry is `dot` of the two rows, bit for bit.
-            for j in 0..C {
-                assert_eq!(out[i][j], dot(&a[i], &bt[j]), "dot {shape} at ({i}, {j})");
-            }
-        }
-
-        // Row sums, four rows at a time from K = 8 on, are `sum` of each row, bit for bit.
-        let mut sums = [[T::from_f64(f64::NAN); 1]; R];
-        row_sums(&a, &mut sums);
-        for (i, s) in sums.iter().enumerate() {
-            assert_eq!(
-                s[0].to_bits_u64(),
-                sum(&a[i]).to_bits_u64(),
-                "row_sums {shape} row {i}"
-            );
-        }
-    }
-
-    macro_rules! shapes {
-        ($($name:ident: $r:literal, $k:literal, $c:literal;)*) => {$(
-            #[test]
-            fn $name() {
-                check::<f32, $r, $k, $c>();
-                check::<f64, $r, $k, $c>();
-            }
-        )*};
-    }
-
-    shapes! {
-        one: 1, 1, 1;
-        seed_layer: 4, 3, 1;
-        four: 4, 4, 4;
-        odd_3_5_7: 3, 5, 7;
-        odd_7_5_3: 7, 5, 3;
-        odd_5_17_3: 5, 17, 3;
-        odd_17_33_5: 17, 33, 5;
-        odd_33_7_65: 33, 7, 65;
-        odd_65_65_65: 65, 65, 65;
-        odd_65_1_65: 65, 1, 65;
-        odd_1_65_1: 1, 65, 1;
-        odd_1_7_33: 1, 7, 33;
-        odd_17_17_17: 17, 17, 17;
-        square_16: 16, 16, 16;
-        square_64: 64, 64, 64;
-        batch_16_64_8: 16, 64, 8;
-        batch_4_2_64: 4, 2, 64;
-        empty_inner: 3, 0, 2;
-        // Remainders of the row tiles of A Bᵀ and of the row sums (R mod 4 = 2, 3), of
-        // the partial sums (K mod 8 = 5, 7), K = 8 exactly, and no rows at all.
-        tiles_6_13_3: 6, 13, 3;
-        tiles_7_15_5: 7, 15, 5;
-        tiles_3_8_2: 3, 8, 2;
-        tiles_2_23_1: 2, 23, 1;
-        no_rows: 0, 9, 3;
-    }
-
-    /// `dot` keeps 8 partial sums; check the grouping it documents on exact integers
-    /// whose sums would round differently in another order.
-    #[test]
-    fn dot_groups_as_documented() {
-        let a: [f32; 8] = [1.0e8, 1.0, -1.0e8, 1.0, 1.0, 1.0, 1.0, 1.0];
-        let b = [1.0f32; 8];
-        // ((a0+a4) + (a1+a5)) + ((a2+a6) + (a3+a7)) = (1e8 + 2) + (−1e8 + 2) = 0, as
-        // 1e8 + 1 and 1e8 + 2 round to 1e8; the grouping ((a0+a4) + (a2+a6)) + … gives 4,
-        // the serial sum 5.
-        let s = [a[0] + a[4], a[1] + a[5], a[2] + a[6], a[3] + a[7]];
-        let want = (s[0] + s[1]) + (s[2] + s[3]);
-        assert_eq!(want, 0.0);
-        assert_eq!(dot(&a, &b), want);
-        // Below 8 entries the sum is serial.
-        let c = [1.0e8f32, 1.0, -1.0e8];
-        assert_eq!(dot(&c, &[1.0; 3]), (1.0e8f32 + 1.0) - 1.0e8);
-    }
-}
+mod tests;

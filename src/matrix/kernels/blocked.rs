@@ -1,0 +1,368 @@
+//! The products of large layers: register tiles over cache blocks, for any vector width.
+//!
+//! From [`LARGE_MACS`](super::LARGE_MACS) multiply-adds on, [`matmul`], [`tr_matmul`] and
+//! [`matmul_tr`] replace the kernels of the [parent module](super). They use the same
+//! register tiles (`MR` rows by `NV` vectors of `W` lanes, summed over `k` in registers),
+//! with two differences:
+//!
+//! - **Cache blocks.** The output is computed in column blocks of [`JB`] columns, and the
+//!   sum over `k` in blocks of rows of `B` of about [`BLOCK_BYTES`], so that the block of
+//!   `B` that every row tile reads stays in L1 while all `R` rows pass over it. For a
+//!   layer's `W a` with 784 inputs and a batch of 64, `a` is 196 KiB in `f32` and would
+//!   otherwise stream from L2 once per row tile. Between two blocks of `k` a tile's
+//!   partial sums go to the output and come back: that continues the same serial sum, so
+//!   the result does not change.
+//! - **`A Bᵀ` by packing `B`.** `dW = δ a_prevᵀ` for a batch of 64 is `O · I` dot products
+//!   of length 64 (100 352 of them for 784 → 128), each ending in a reduction of its
+//!   partial sums. Here each block of `Bᵀ` (at most 64 × 64) is transposed once into a
+//!   buffer on the stack, and the tiles then run over it as over a `B` in row-major
+//!   order: an accumulation of outer products, each loaded vector of `B` serving `MR`
+//!   rows. So a large `A Bᵀ` is summed in the order `k = 0, 1, …` like `A B`.
+//!
+//! The tiles are generic over an [`Isa`], the vector width and register budget they are
+//! shaped for: [`Native`] is the target the crate is compiled for (what the parent
+//! module's constants say), [`Avx2`] and [`Avx512`] are what `crate::simd` instantiates
+//! inside functions compiled for those extensions. Every output entry is summed in the
+//! order of `k` whatever the tile, so all of them give the same bits.
+
+use super::{ACC_REGS, MAX_NV, VECTOR_BYTES, axpy_rows};
+use crate::scalar::Scalar;
+use core::mem::size_of;
+
+/// The vector width and register budget that a set of tiles is shaped for.
+pub(crate) trait Isa {
+    /// Bytes in one SIMD register.
+    const VECTOR_BYTES: usize;
+    /// How many vector registers a tile's accumulators may occupy: about half the file.
+    const ACC_REGS: usize;
+    /// The widest tile, in vectors.
+    const MAX_NV: usize;
+}
+
+/// The target the crate is compiled for: SSE2 with default flags, AVX-512 with
+/// `-C target-cpu=native` on a CPU that has it.
+pub(crate) struct Native;
+
+impl Isa for Native {
+    const VECTOR_BYTES: usize = VECTOR_BYTES;
+    const ACC_REGS: usize = ACC_REGS;
+    const MAX_NV: usize = MAX_NV;
+}
+
+/// AVX2: 16 registers of 32 bytes; tiles of up to 4 vectors by 2 rows.
+#[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
+pub(crate) struct Avx2;
+
+#[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
+impl Isa for Avx2 {
+    const VECTOR_BYTES: usize = 32;
+    const ACC_REGS: usize = 8;
+    const MAX_NV: usize = 4;
+}
+
+/// AVX-512: 32 registers of 64 bytes; tiles of up to 4 vectors by 4 rows.
+#[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
+pub(crate) struct Avx512;
+
+#[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
+impl Isa for Avx512 {
+    const VECTOR_BYTES: usize = 64;
+    const ACC_REGS: usize = 16;
+    const MAX_NV: usize = 4;
+}
+
+/// Output columns per block: 64, at least the widest tile of every [`Isa`] (4 × 16
+/// `f32` with AVX-512), so the tile shape chosen from `C` is also right inside a block.
+pub(crate) const JB: usize = 64;
+
+/// The size of the block of `B` that stays in L1 while every row tile reads it (32 KiB;
+/// L1d is 32 to 48 KiB on current x86-64 cores).
+pub(crate) const BLOCK_BYTES: usize = 32 * 1024;
+
+/// Rows of `B` per block in [`matmul_tr`]'s packing buffer (`[[T; JB]; KP]`: 16 KiB in
+/// `f32`, 32 KiB in `f64`, on the stack).
+const KP: usize = 64;
+
+/// One block of a product: output columns `j0 .. j1`, steps `k0 .. k0 + rows.len()`,
+/// with `B(k, j) = rows[k − k0][col0 + j − j0]`.
+struct Panel<'b, T, const N: usize> {
+    rows: &'b [[T; N]],
+    col0: usize,
+    k0: usize,
+    j0: usize,
+    j1: usize,
+}
+
+/// `out = A B` for `A` (R × K), `B` (K × C), in cache blocks (see the [module
+/// docs](self)); every entry summed in the order of `k`.
+#[inline(always)]
+pub(crate) fn matmul<L: Isa, T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a: &[[T; K]; R],
+    b: &[[T; C]; K],
+    out: &mut [[T; C]; R],
+) {
+    if short_and_wide::<L, T, K, C>() {
+        for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
+            axpy_rows(out_row, b, |k| a_row[k]);
+        }
+        return;
+    }
+    in_place::<L, T, K, C>(&|i0, k, r| a[i0 + r][k], b, out);
+}
+
+/// `out = Aᵀ B` for `A` (K × R), `B` (K × C), in cache blocks; every entry summed in
+/// the order of `k`.
+#[inline(always)]
+pub(crate) fn tr_matmul<L: Isa, T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a: &[[T; R]; K],
+    b: &[[T; C]; K],
+    out: &mut [[T; C]; R],
+) {
+    if short_and_wide::<L, T, K, C>() {
+        for (i, out_row) in out.iter_mut().enumerate() {
+            axpy_rows(out_row, b, |k| a[k][i]);
+        }
+        return;
+    }
+    in_place::<L, T, K, C>(&|i0, k, r| a[k][i0 + r], b, out);
+}
+
+/// `out = A Bᵀ` for `A` (R × K), `B` (C × K): each block of `Bᵀ` is transposed into a
+/// buffer once, and the tiles run over it; every entry summed in the order of `k`.
+#[inline(always)]
+pub(crate) fn matmul_tr<L: Isa, T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a: &[[T; K]; R],
+    b: &[[T; K]; C],
+    out: &mut [[T; C]; R],
+) {
+    if K == 0 {
+        *out = [[T::ZERO; C]; R];
+        return;
+    }
+    let a_at = |i0: usize, k: usize, r: usize| a[i0 + r][k];
+    let mut packed = [[T::ZERO; JB]; KP];
+    for j0 in (0..C).step_by(JB) {
+        let j1 = (j0 + JB).min(C);
+        for k0 in (0..K).step_by(KP) {
+            let k1 = (k0 + KP).min(K);
+            // packed[t][x] = Bᵀ(k0 + t, j0 + x) = B[j0 + x][k0 + t]
+            for (x, b_row) in b[j0..j1].iter().enumerate() {
+                for (packed_row, b_xk) in packed.iter_mut().zip(&b_row[k0..k1]) {
+                    packed_row[x] = *b_xk;
+                }
+            }
+            let panel = Panel {
+                rows: &packed[..k1 - k0],
+                col0: 0,
+                k0,
+                j0,
+                j1,
+            };
+            by_lanes::<L, T, C, JB>(&a_at, &panel, out);
+        }
+    }
+}
+
+/// `true` where [`matmul`]'s plain row-by-row loop beats tiles, as in the parent module
+/// (`K ≤ 8` and rows of at least 16 vectors), for `L`'s vector width.
+#[inline(always)]
+const fn short_and_wide<L: Isa, T, const K: usize, const C: usize>() -> bool {
+    K <= 8 && C * size_of::<T>() >= 16 * L::VECTOR_BYTES
+}
+
+/// [`matmul`] and [`tr_matmul`]: blocks of [`JB`] output columns, and in each, blocks of
+/// about [`BLOCK_BYTES`] of `B`, read where `B` lies.
+#[inline(always)]
+fn in_place<L: Isa, T: Scalar, const K: usize, const C: usize>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    b: &[[T; C]; K],
+    out: &mut [[T; C]],
+) {
+    if K == 0 {
+        out.fill([T::ZERO; C]);
+        return;
+    }
+    let kb = (BLOCK_BYTES / (JB * size_of::<T>())).max(1);
+    for j0 in (0..C).step_by(JB) {
+        let j1 = (j0 + JB).min(C);
+        for k0 in (0..K).step_by(kb) {
+            let panel = Panel {
+                rows: &b[k0..(k0 + kb).min(K)],
+                col0: j0,
+                k0,
+                j0,
+                j1,
+            };
+            by_lanes::<L, T, C, C>(a_at, &panel, out);
+        }
+    }
+}
+
+/// Picks the vector width `W`: the widest of 16, 8, 4, 2 lanes that `L` has, that is at
+/// least a 128-bit register, and that a row of `C` holds; else scalars.
+#[inline(always)]
+fn by_lanes<L: Isa, T: Scalar, const C: usize, const N: usize>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    panel: &Panel<'_, T, N>,
+    out: &mut [[T; C]],
+) {
+    // All conditions are on constants: the compiler keeps one branch and drops the rest.
+    let lanes = L::VECTOR_BYTES / size_of::<T>();
+    let fits = |w: usize| w <= lanes && w * size_of::<T>() >= 16 && C >= w;
+    if fits(16) {
+        by_tiles::<L, T, C, N, 16>(a_at, panel, out);
+    } else if fits(8) {
+        by_tiles::<L, T, C, N, 8>(a_at, panel, out);
+    } else if fits(4) {
+        by_tiles::<L, T, C, N, 4>(a_at, panel, out);
+    } else if fits(2) {
+        by_tiles::<L, T, C, N, 2>(a_at, panel, out);
+    } else {
+        by_tiles::<L, T, C, N, 1>(a_at, panel, out);
+    }
+}
+
+/// Picks the tile height `MR`: `L::ACC_REGS / NV` for tiles `NV` vectors wide.
+#[inline(always)]
+fn by_tiles<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    panel: &Panel<'_, T, N>,
+    out: &mut [[T; C]],
+) {
+    let nv = if C >= L::MAX_NV * W {
+        L::MAX_NV
+    } else if C >= 4 * W {
+        4
+    } else if C >= 2 * W {
+        2
+    } else {
+        1
+    };
+    match L::ACC_REGS / nv {
+        16 => by_rows::<L, T, C, N, W, 16>(a_at, panel, out),
+        8 => by_rows::<L, T, C, N, W, 8>(a_at, panel, out),
+        4 => by_rows::<L, T, C, N, W, 4>(a_at, panel, out),
+        2 => by_rows::<L, T, C, N, W, 2>(a_at, panel, out),
+        _ => by_rows::<L, T, C, N, W, 1>(a_at, panel, out),
+    }
+}
+
+/// Blocks of `MR` rows, then the remaining rows in blocks of 8, 4, 2, 1.
+#[inline(always)]
+fn by_rows<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize, const MR: usize>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    panel: &Panel<'_, T, N>,
+    out: &mut [[T; C]],
+) {
+    let rows = out.len();
+    let mut i0 = 0;
+    while i0 + MR <= rows {
+        row_block::<L, T, C, N, W, MR>(a_at, panel, out, i0);
+        i0 += MR;
+    }
+    if MR > 8 && i0 + 8 <= rows {
+        row_block::<L, T, C, N, W, 8>(a_at, panel, out, i0);
+        i0 += 8;
+    }
+    if MR > 4 && i0 + 4 <= rows {
+        row_block::<L, T, C, N, W, 4>(a_at, panel, out, i0);
+        i0 += 4;
+    }
+    if MR > 2 && i0 + 2 <= rows {
+        row_block::<L, T, C, N, W, 2>(a_at, panel, out, i0);
+        i0 += 2;
+    }
+    if MR > 1 && i0 < rows {
+        row_block::<L, T, C, N, W, 1>(a_at, panel, out, i0);
+    }
+}
+
+/// Rows `i0 .. i0 + MR` of the panel's columns: tiles of `L::MAX_NV`, then 4, 2 and 1
+/// vectors of `W` lanes, then the last columns one at a time.
+#[inline(always)]
+fn row_block<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize, const MR: usize>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    panel: &Panel<'_, T, N>,
+    out: &mut [[T; C]],
+    i0: usize,
+) {
+    let mut j = panel.j0;
+    if L::MAX_NV >= 8 {
+        while j + 8 * W <= panel.j1 {
+            tile::<T, C, N, W, MR, 8>(a_at, panel, out, i0, j);
+            j += 8 * W;
+        }
+    }
+    while j + 4 * W <= panel.j1 {
+        tile::<T, C, N, W, MR, 4>(a_at, panel, out, i0, j);
+        j += 4 * W;
+    }
+    if j + 2 * W <= panel.j1 {
+        tile::<T, C, N, W, MR, 2>(a_at, panel, out, i0, j);
+        j += 2 * W;
+    }
+    if j + W <= panel.j1 {
+        tile::<T, C, N, W, MR, 1>(a_at, panel, out, i0, j);
+        j += W;
+    }
+    while j < panel.j1 {
+        tile::<T, C, N, 1, MR, 1>(a_at, panel, out, i0, j);
+        j += 1;
+    }
+}
+
+/// The output tile of rows `i0 .. i0 + MR` and columns `j .. j + NV·W`, over the panel's
+/// steps of `k`, in registers: `acc[r][v][l] += A(i0 + r, k) · B(k, j + v·W + l)`.
+///
+/// In the first block of `k` the sums start from the `k0 = 0` product, as in the parent
+/// module; in later blocks they start from what the previous block stored, so the
+/// sum continues in the order of `k`.
+#[inline(always)]
+fn tile<
+    T: Scalar,
+    const C: usize,
+    const N: usize,
+    const W: usize,
+    const MR: usize,
+    const NV: usize,
+>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    panel: &Panel<'_, T, N>,
+    out: &mut [[T; C]],
+    i0: usize,
+    j: usize,
+) {
+    let col = panel.col0 + (j - panel.j0);
+    let mut acc = [[[T::ZERO; W]; NV]; MR];
+    let mut k = panel.k0;
+    let mut rows = panel.rows.iter();
+    if k == 0 {
+        if let Some(b_0) = rows.next() {
+            for (x, b_0x) in b_0[col..col + NV * W].iter().enumerate() {
+                for (r, acc_r) in acc.iter_mut().enumerate() {
+                    acc_r.as_flattened_mut()[x] = a_at(i0, 0, r) * *b_0x;
+                }
+            }
+            k = 1;
+        }
+    } else {
+        for (acc_r, out_row) in acc.iter_mut().zip(&out[i0..i0 + MR]) {
+            acc_r
+                .as_flattened_mut()
+                .copy_from_slice(&out_row[j..j + NV * W]);
+        }
+    }
+    for b_row in rows {
+        // acc[r][x] += A(i0 + r, k) · B(k, j + x); the short `r` loop innermost, as in
+        // the parent module's `tile_step`.
+        for (x, b_kx) in b_row[col..col + NV * W].iter().enumerate() {
+            for (r, acc_r) in acc.iter_mut().enumerate() {
+                acc_r.as_flattened_mut()[x] += a_at(i0, k, r) * *b_kx;
+            }
+        }
+        k += 1;
+    }
+    for (out_row, acc_r) in out[i0..i0 + MR].iter_mut().zip(acc.iter()) {
+        out_row[j..j + NV * W].copy_from_slice(acc_r.as_flattened());
+    }
+}
