@@ -5,6 +5,51 @@
 
 use core::fmt;
 
+#[cfg(not(feature = "std"))]
+mod inline_text;
+#[cfg(not(feature = "std"))]
+pub use inline_text::Text;
+
+/// The text of an error message: a `String` with the `std` feature (the default).
+///
+/// Without `std` the crate has no allocator, and `Text` is an inline string of at most
+/// [`TEXT_CAPACITY`] bytes (so that an [`Error`] stays within 128 bytes): a longer message is cut at a character boundary and ends in
+/// `…`. Either way it prints with `{}` and reads with `as_str()`/`&*`.
+#[cfg(feature = "std")]
+pub type Text = String;
+
+/// The longest message, in bytes, that an [`Error`] keeps without the `std` feature.
+pub const TEXT_CAPACITY: usize = 94;
+
+/// Formats a [`Text`]: `format!` with `std`, the inline string without.
+macro_rules! text {
+    ($($arg:tt)*) => {
+        <crate::error::Text as crate::error::FromArgs>::from_args(core::format_args!($($arg)*))
+    };
+}
+pub(crate) use text;
+
+/// `Error::Invalid` with a formatted message: `invalid!("α must be > 0, got {alpha}")`.
+macro_rules! invalid {
+    ($($arg:tt)*) => {
+        crate::error::Error::Invalid { message: crate::error::text!($($arg)*) }
+    };
+}
+pub(crate) use invalid;
+
+/// Builds a [`Text`] from format arguments, with or without `std`.
+pub trait FromArgs {
+    /// The text `args` format to (cut to [`TEXT_CAPACITY`] without `std`).
+    fn from_args(args: fmt::Arguments<'_>) -> Self;
+}
+
+#[cfg(feature = "std")]
+impl FromArgs for String {
+    fn from_args(args: fmt::Arguments<'_>) -> Self {
+        std::fmt::format(args)
+    }
+}
+
 /// Everything that can go wrong in `backprop`, with enough context to say where.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -17,29 +62,32 @@ pub enum Error {
         /// How many elements the slice had.
         found: usize,
     },
-    /// A text input (CSV data, a parameter file) could not be read at a given place.
+    /// A text input (CSV data, a parameter file) could not be read at a given place
+    /// (with `std`: without it the crate reads no files).
+    #[cfg(feature = "std")]
     Parse {
         /// The file (or a description such as `"<string>"`) being read.
-        source: String,
+        source: Text,
         /// The 1-based line.
         line: usize,
         /// The 1-based column (field index for CSV, 0 when the whole line is wrong).
         column: usize,
         /// What was wrong there.
-        message: String,
+        message: Text,
     },
-    /// A file could not be opened, read or written.
+    /// A file could not be opened, read or written (with `std`).
+    #[cfg(feature = "std")]
     Io {
         /// The path involved.
-        path: String,
+        path: Text,
         /// The operating system's message.
-        message: String,
+        message: Text,
     },
     /// A data set or argument is unusable as a whole (empty, too small to split, a wrong
     /// feature count, a batch size of 0 …).
     Invalid {
         /// What was wrong.
-        message: String,
+        message: Text,
     },
     /// Training produced a cost or a parameter that is NaN or infinite, and stopped.
     Diverged {
@@ -50,13 +98,13 @@ pub enum Error {
         cost: f64,
         /// The first parameter that is not finite, by its seed name (`W[1](2, 3)`), with
         /// its value; `None` if every parameter is finite and only the cost is not.
-        parameter: Option<(String, f64)>,
+        parameter: Option<(Text, f64)>,
     },
 }
 
 impl Error {
     /// Shorthand for [`Error::Invalid`].
-    pub fn invalid(message: impl Into<String>) -> Self {
+    pub fn invalid(message: impl Into<Text>) -> Self {
         Error::Invalid {
             message: message.into(),
         }
@@ -71,6 +119,7 @@ impl fmt::Display for Error {
                 "a {rows}×{cols} matrix needs {} elements, but the slice has {found}",
                 rows * cols
             ),
+            #[cfg(feature = "std")]
             Error::Parse {
                 source,
                 line,
@@ -83,8 +132,9 @@ impl fmt::Display for Error {
                     write!(f, "{source}:{line}:{column}: {message}")
                 }
             }
+            #[cfg(feature = "std")]
             Error::Io { path, message } => write!(f, "{path}: {message}"),
-            Error::Invalid { message } => f.write_str(message),
+            Error::Invalid { message } => write!(f, "{message}"),
             Error::Diverged {
                 epoch,
                 cost,
@@ -112,7 +162,11 @@ impl fmt::Display for Error {
     }
 }
 
+#[cfg(feature = "std")]
 impl std::error::Error for Error {}
+
+#[cfg(not(feature = "std"))]
+impl core::error::Error for Error {}
 
 /// How many characters of a field an error message quotes; a longer field is cut there
 /// and its full length is given instead.
@@ -131,6 +185,7 @@ pub const QUOTE_LIMIT: usize = 40;
 /// assert_eq!(quoted("\u{feff}1\u{a0}"), r#""\u{feff}1\u{a0}""#);
 /// assert_eq!(quoted(&"9".repeat(1_000_000)), format!("\"{}…\" (1000000 bytes)", "9".repeat(40)));
 /// ```
+#[cfg(feature = "std")]
 pub fn quoted(field: &str) -> String {
     let mut out = String::from("\"");
     for (n, c) in field.chars().enumerate() {

@@ -110,6 +110,7 @@
 //!   inside the network (it sees only the cost), so it cannot say which unit's
 //!   pre-activation crossed 0.
 
+use crate::error::Text;
 use crate::layer::Layer;
 use crate::loss::Loss;
 use crate::matrix::Matrix;
@@ -141,6 +142,7 @@ pub struct Options {
 
 /// The finite-difference estimate of every partial derivative, with its tolerance, all
 /// in the order of [`Parameters::blocks`].
+#[cfg(feature = "std")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Estimate {
     /// `ĝₖ`, the central difference with step `hₖ`.
@@ -176,7 +178,7 @@ pub struct GradientCheck {
     /// `|gₖ − ĝₖ| / tolₖ`.
     pub worst_index: usize,
     /// The seed's name of that parameter, such as `W[2](1, 3)`.
-    pub worst_name: String,
+    pub worst_name: Text,
     /// Backpropagation's `gₖ` for that parameter.
     pub worst_analytic: f64,
     /// The finite-difference `ĝₖ` for that parameter.
@@ -233,10 +235,10 @@ where
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let estimate = estimate(net, loss, x, y, &Options::default());
+    let (each, _) = entries(net, loss, x, y, &Options::default());
     let mut out = N::default();
-    for (k, g) in estimate.gradient.iter().enumerate() {
-        out.set_parameter(k, T::from_f64(*g));
+    for (k, entry) in each.enumerate() {
+        out.set_parameter(k, T::from_f64(entry.gradient));
     }
     out
 }
@@ -318,36 +320,38 @@ where
     }
 }
 
-/// The finite-difference estimate of every partial derivative of the cost of `(x, y)`,
-/// with each one's tolerance (see the module docs for the steps and the tolerance).
-pub fn estimate<T, N, L, const I: usize, const O: usize, const M: usize>(
-    net: &N,
-    loss: &L,
-    x: &Matrix<T, I, M>,
-    y: &Matrix<T, O, M>,
+/// One parameter's finite-difference estimate: `ĝₖ`, the bound on its own error, the
+/// step `hₖ` taken, and whether a kink dominated the bound.
+#[derive(Clone, Copy)]
+struct Entry {
+    gradient: f64,
+    error: f64,
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
+    step: f64,
+    kink: bool,
+}
+
+/// The estimates of every parameter, one at a time and in order (nothing is stored, so
+/// the check runs without an allocator), and the relative tolerance `r`.
+fn entries<'a, T, N, L, const I: usize, const O: usize, const M: usize>(
+    net: &'a N,
+    loss: &'a L,
+    x: &'a Matrix<T, I, M>,
+    y: &'a Matrix<T, O, M>,
     options: &Options,
-) -> Estimate
+) -> (impl Iterator<Item = Entry> + 'a, f64)
 where
     T: Scalar,
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
     let u = T::EPSILON.to_f64() / 2.0;
-    let eps = options.step.unwrap_or(u.cbrt());
-    let relative = options.relative_tolerance.unwrap_or(u.sqrt());
+    let eps = options.step.unwrap_or(cbrt(u));
+    let relative = options.relative_tolerance.unwrap_or(Scalar::sqrt(u));
     let j0 = network::cost(net, loss, x, y).to_f64();
     let rounding = rounding_bound(net, loss, x, y, j0);
-
-    let count = net.parameter_count();
-    let mut out = Estimate {
-        gradient: Vec::with_capacity(count),
-        error: Vec::with_capacity(count),
-        step: Vec::with_capacity(count),
-        kink: Vec::with_capacity(count),
-        relative_tolerance: relative,
-    };
     let mut probe = net.clone();
-    for k in 0..count {
+    let each = (0..net.parameter_count()).map(move |k| {
         let theta = net.parameter(k).unwrap_or(T::ZERO);
         let h = eps * theta.to_f64().abs().max(1.0);
         let (s1p, j1p) = cost_at(&mut probe, loss, x, y, k, theta, h);
@@ -365,11 +369,52 @@ where
         let noise = rounding / (2.0 * step);
         let truncation = (central - central2).abs();
         let kink = 2.0 * (2.0 * curvature - curvature2).abs() / 4.0;
-        out.gradient.push(central);
-        out.error.push(SAFETY * (noise + truncation + kink));
-        out.step.push(step);
-        out.kink
-            .push(kink > KINK_OVER_NOISE * noise && kink > truncation);
+        Entry {
+            gradient: central,
+            error: SAFETY * (noise + truncation + kink),
+            step,
+            kink: kink > KINK_OVER_NOISE * noise && kink > truncation,
+        }
+    });
+    (each, relative)
+}
+
+/// `∛u`: the standard library's, or [`cbrt_f64`](crate::scalar::math::cbrt_f64) without.
+fn cbrt(u: f64) -> f64 {
+    #[cfg(feature = "std")]
+    return u.cbrt();
+    #[cfg(not(feature = "std"))]
+    return crate::scalar::math::cbrt_f64(u);
+}
+
+/// The finite-difference estimate of every partial derivative of the cost of `(x, y)`,
+/// with each one's tolerance (see the module docs for the steps and the tolerance).
+#[cfg(feature = "std")]
+pub fn estimate<T, N, L, const I: usize, const O: usize, const M: usize>(
+    net: &N,
+    loss: &L,
+    x: &Matrix<T, I, M>,
+    y: &Matrix<T, O, M>,
+    options: &Options,
+) -> Estimate
+where
+    T: Scalar,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
+    L: Loss<T>,
+{
+    let (each, relative_tolerance) = entries(net, loss, x, y, options);
+    let mut out = Estimate {
+        gradient: Vec::new(),
+        error: Vec::new(),
+        step: Vec::new(),
+        kink: Vec::new(),
+        relative_tolerance,
+    };
+    for entry in each {
+        out.gradient.push(entry.gradient);
+        out.error.push(entry.error);
+        out.step.push(entry.step);
+        out.kink.push(entry.kink);
     }
     out
 }
@@ -422,7 +467,8 @@ where
 {
     let mut analytic = N::default();
     network::gradients(net, loss, x, y, &mut analytic);
-    compare(&analytic, &estimate(net, loss, x, y, options))
+    let (each, relative_tolerance) = entries(net, loss, x, y, options);
+    compare_entries(&analytic, each, relative_tolerance)
 }
 
 /// Compares a gradient `g` (backpropagation's, or any other) with a finite-difference
@@ -431,23 +477,37 @@ where
 ///
 /// # Panics
 /// If the estimate does not have one entry per parameter of `analytic`.
+#[cfg(feature = "std")]
 pub fn compare<T: Scalar, N: Parameters<T>>(analytic: &N, estimate: &Estimate) -> GradientCheck {
     assert_eq!(
         analytic.parameter_count(),
         estimate.gradient.len(),
         "the estimate must have one entry per parameter"
     );
+    let each = (0..estimate.gradient.len()).map(|k| Entry {
+        gradient: estimate.gradient[k],
+        error: estimate.error[k],
+        step: estimate.step[k],
+        kink: estimate.kink[k],
+    });
+    compare_entries(analytic, each, estimate.relative_tolerance)
+}
+
+/// [`compare`] over estimates that come one at a time.
+fn compare_entries<T: Scalar, N: Parameters<T>>(
+    analytic: &N,
+    entries: impl Iterator<Item = Entry>,
+    relative_tolerance: f64,
+) -> GradientCheck {
+    let (mut parameters, mut kinks) = (0, 0);
     let (mut diff2, mut a2, mut n2, mut tol2) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     let (mut failures, mut resolved, mut worst) = (0, 0, None::<(usize, f64, f64, f64, f64)>);
-    let values = analytic
-        .blocks()
-        .flatten()
-        .zip(&estimate.gradient)
-        .zip(&estimate.error);
-    for (k, ((a, &n), &error)) in values.enumerate() {
-        let a = a.to_f64();
+    for (k, (a, entry)) in analytic.blocks().flatten().zip(entries).enumerate() {
+        let (a, n) = (a.to_f64(), entry.gradient);
+        parameters += 1;
+        kinks += usize::from(entry.kink);
         let difference = (a - n).abs();
-        let tolerance = error + estimate.relative_tolerance * (a.abs() + n.abs());
+        let tolerance = entry.error + relative_tolerance * (a.abs() + n.abs());
         diff2 += difference * difference;
         a2 += a * a;
         n2 += n * n;
@@ -488,10 +548,10 @@ pub fn compare<T: Scalar, N: Parameters<T>>(analytic: &N, estimate: &Estimate) -
         } else {
             tol2.sqrt() / scale
         },
-        parameters: estimate.gradient.len(),
+        parameters,
         failures,
         resolved,
-        kinks: estimate.kink.iter().filter(|k| **k).count(),
+        kinks,
         worst_index,
         worst_name: analytic.parameter_name(worst_index).unwrap_or_default(),
         worst_analytic,

@@ -20,8 +20,10 @@
 //! let y = Layer::<f64, 1>::predict(&net, &Matrix::<f64, 3, 1>::zeros());
 //! ```
 
+#[cfg(feature = "std")]
 pub mod heap_dense;
 
+#[cfg(feature = "std")]
 pub use heap_dense::{HeapDense, HeapDenseCache};
 
 use crate::activation::Activation;

@@ -28,6 +28,22 @@
 //! # Ok::<(), backprop::Error>(())
 //! ```
 //!
+//! ## Features
+//!
+//! | feature | default | what it gives |
+//! |---|---|---|
+//! | `std` | yes | data sets and CSV ([`data`]), files ([`persist`], [`model`], [`plot`]), heap-held matrices and layers ([`HeapMatrix`], [`HeapDense`]), the `Dataset` trainer ([`train::Trainer::fit`]), predictions over a data set ([`predict`]), error messages of any length |
+//! | `simd-dispatch` | yes | large products in AVX2 / AVX-512 builds chosen at run time ([`simd`]); needs `std` |
+//! | `approx` | no | `approx`'s comparison traits for [`Matrix`] |
+//!
+//! With `default-features = false` the crate is `#![no_std]` and uses no allocator:
+//! matrices, activations, losses, [`Dense`] layers and tuple networks, [`network`],
+//! [`jacobian`], [`gradcheck`], [`rng`], the optimizers, the schedules and
+//! [`train::Trainer::fit_examples`] over a borrowed array of examples all work; the
+//! square root, `tanh`, `powi` and `cos` that `core` lacks come from [`scalar::math`]
+//! (the square root correctly rounded, the others within 4 ulp of the standard library's).
+//! See "Training without an allocator" in [`train`] for the memory the seed network needs.
+//!
 //! ## Shapes are types
 //!
 //! A batch of `m` examples of size `n` is a `Matrix<T, n, m>` (columns are examples, the
@@ -84,28 +100,43 @@
 //! trained network predicts: probabilities, classes, the confusion matrix), [`model`]
 //! (a trained classifier with its standardizer and class names in one file, predicting
 //! from raw feature values) and [`plot`].
+#![cfg_attr(not(feature = "std"), no_std)]
+// Without an allocator an error's message is held inline (`error::Text`, at most 94 bytes), so
+// `Result<_, Error>` is larger than clippy likes; errors are the cold path, and boxing
+// them would need the allocator this build does not have.
+#![cfg_attr(not(feature = "std"), allow(clippy::result_large_err))]
 #![cfg_attr(not(feature = "simd-dispatch"), forbid(unsafe_code))]
 #![cfg_attr(feature = "simd-dispatch", deny(unsafe_code))]
 #![warn(missing_docs)]
 
+// The unit tests use `format!` and `Vec` even when the library itself has no std.
+#[cfg(all(test, not(feature = "std")))]
+extern crate std;
+
 pub mod activation;
+#[cfg(feature = "std")]
 pub mod data;
 #[doc = include_str!("derivation.md")]
 pub mod derivation {}
 pub mod error;
 pub mod gradcheck;
+#[cfg(feature = "std")]
 pub mod heap;
 pub mod jacobian;
 pub mod layer;
 pub mod loss;
 pub mod matrix;
 pub mod metrics;
+#[cfg(feature = "std")]
 pub mod model;
 pub mod network;
 pub mod optim;
 pub mod params;
+#[cfg(feature = "std")]
 pub mod persist;
+#[cfg(feature = "std")]
 pub mod plot;
+#[cfg(feature = "std")]
 pub mod predict;
 pub mod rng;
 pub mod scalar;
@@ -115,15 +146,19 @@ pub mod train;
 
 pub use activation::{Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
 pub use error::{Error, Result};
+#[cfg(feature = "std")]
 pub use heap::HeapMatrix;
-pub use layer::{Dense, DenseCache, HeapDense, Layer};
+#[cfg(feature = "std")]
+pub use layer::HeapDense;
+pub use layer::{Dense, DenseCache, Layer};
 pub use loss::{CrossEntropy, Loss, SigmoidCrossEntropy, SoftmaxCrossEntropy, SquaredError};
 pub use matrix::{Matrix, RowVector, Vector};
 pub use network::{SeedLoss, SeedNetwork};
 pub use params::Parameters;
 pub use scalar::Scalar;
 
-/// The README's code blocks, compiled and run as doctests so that they stay true.
-#[cfg(doctest)]
+/// The README's code blocks, compiled and run as doctests so that they stay true (with
+/// `std`: they read files and data sets).
+#[cfg(all(doctest, feature = "std"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

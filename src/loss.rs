@@ -17,6 +17,7 @@
 //! | [`SoftmaxCrossEntropy`] | logits `z` (K classes) | `−Σₖ yₖ log softmax(z)ₖ` | `softmax(z) − y` |
 
 use crate::activation::{sigmoid, sigmoid_pair_given_exp};
+use crate::error::{Text, text};
 use crate::matrix::{Matrix, RowVector};
 use crate::scalar::Scalar;
 use core::fmt::Debug;
@@ -56,7 +57,7 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
     ///
     /// The default accepts any finite number for one output (a regression target) and a
     /// class index below `outputs` for several (the target is then one-hot).
-    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), String> {
+    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), Text> {
         check_label_default(label, outputs)
     }
 
@@ -75,17 +76,17 @@ pub trait Loss<T: Scalar>: Copy + Debug + Default {
 
 /// The default of [`Loss::check_label`]: any finite number for one output, a class
 /// index below `outputs` for several.
-fn check_label_default(label: f64, outputs: usize) -> core::result::Result<(), String> {
+fn check_label_default(label: f64, outputs: usize) -> core::result::Result<(), Text> {
     if outputs == 1 {
         if label.is_finite() {
             Ok(())
         } else {
-            Err(format!("label {label} is not a finite number"))
+            Err(text!("label {label} is not a finite number"))
         }
-    } else if label >= 0.0 && label < outputs as f64 && label.fract() == 0.0 {
+    } else if label >= 0.0 && label < outputs as f64 && label == (label as u64) as f64 {
         Ok(())
     } else {
-        Err(format!(
+        Err(text!(
             "label {label} is not a class index below the network's {outputs} outputs"
         ))
     }
@@ -95,9 +96,9 @@ fn check_label_default(label: f64, outputs: usize) -> core::result::Result<(), S
 /// label is a probability, `0` or `1` (or a soft target in between); `−(y log ŷ + (1 − y)
 /// log(1 − ŷ))` is unbounded below for any other `y`, so training would drive the cost
 /// to `−∞` instead of fitting anything.
-fn check_probability_label(label: f64, outputs: usize) -> core::result::Result<(), String> {
+fn check_probability_label(label: f64, outputs: usize) -> core::result::Result<(), Text> {
     if outputs == 1 && !(0.0..=1.0).contains(&label) {
-        Err(format!(
+        Err(text!(
             "label {label} is not in [0, 1]: binary cross-entropy needs 0 or 1 (or a \
              probability) for its one output"
         ))
@@ -197,7 +198,7 @@ impl CrossEntropy {
 }
 
 impl<T: Scalar> Loss<T> for CrossEntropy {
-    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), String> {
+    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), Text> {
         check_probability_label(label, outputs)
     }
 
@@ -264,7 +265,7 @@ impl<T: Scalar> Loss<T> for CrossEntropy {
 pub struct SigmoidCrossEntropy;
 
 impl<T: Scalar> Loss<T> for SigmoidCrossEntropy {
-    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), String> {
+    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), Text> {
         check_probability_label(label, outputs)
     }
 
@@ -386,13 +387,13 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
     /// Softmax over one output is always 1, so its cost is 0 and nothing would train:
     /// one output is refused (use [`SigmoidCrossEntropy`]); with several, the label is a
     /// class index.
-    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), String> {
+    fn check_label(&self, label: f64, outputs: usize) -> core::result::Result<(), Text> {
         if outputs == 1 {
             Err(
                 "softmax cross-entropy needs at least 2 outputs: softmax over one output \
                  is always 1, so the cost is 0 and nothing trains (use \
                  SigmoidCrossEntropy for one output)"
-                    .to_string(),
+                    .into(),
             )
         } else {
             check_label_default(label, outputs)

@@ -649,14 +649,21 @@ impl<T: Scalar, const R: usize, const C: usize> fmt::Display for Matrix<T, R, C>
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let precision = f.precision();
-        let cell = |v: &T| match precision {
-            Some(p) => format!("{v:.p$}"),
-            None => format!("{v}"),
+        // Each cell is formatted twice, first only to count its characters (so the
+        // columns can be aligned without an allocator).
+        let cell = |out: &mut dyn fmt::Write, v: &T| match precision {
+            Some(p) => write!(out, "{v:.p$}"),
+            None => write!(out, "{v}"),
+        };
+        let width = |v: &T| {
+            let mut count = CharCount(0);
+            let _ = cell(&mut count, v);
+            count.0
         };
         let mut widths = [0usize; C];
         for row in self.data.iter() {
             for (w, v) in widths.iter_mut().zip(row.iter()) {
-                *w = (*w).max(cell(v).chars().count());
+                *w = (*w).max(width(v));
             }
         }
         for (i, row) in self.data.iter().enumerate() {
@@ -665,10 +672,21 @@ impl<T: Scalar, const R: usize, const C: usize> fmt::Display for Matrix<T, R, C>
             }
             f.write_str("[")?;
             for (w, v) in widths.iter().zip(row.iter()) {
-                write!(f, " {:>w$}", cell(v), w = *w)?;
+                write!(f, " {:>1$}", "", w - width(v))?;
+                cell(f, v)?;
             }
             f.write_str(" ]")?;
         }
+        Ok(())
+    }
+}
+
+/// A writer that only counts the characters written to it.
+struct CharCount(usize);
+
+impl fmt::Write for CharCount {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 += s.chars().count();
         Ok(())
     }
 }

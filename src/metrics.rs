@@ -29,11 +29,13 @@
 //! # Ok::<(), backprop::Error>(())
 //! ```
 
+#[cfg(feature = "std")]
 mod multiclass;
 
+#[cfg(feature = "std")]
 pub use multiclass::{ClassificationReport, MulticlassConfusion};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, invalid};
 use crate::scalar::Scalar;
 use core::fmt;
 
@@ -81,38 +83,42 @@ impl ConfusionMatrix {
     /// not passed through a sigmoid would be); the message gives the position.
     pub fn from_probabilities<T: Scalar>(probabilities: &[T], labels: &[T]) -> Result<Self> {
         if probabilities.len() != labels.len() {
-            return Err(Error::invalid(format!(
+            return Err(invalid!(
                 "there are {} predicted probabilities but {} labels; they must pair up",
                 probabilities.len(),
                 labels.len()
-            )));
+            ));
         }
-        // Counted as the two-class case of the K-class matrix: class 1 is positive.
-        let mut counts = MulticlassConfusion::new(2)?;
+        let mut counts = ConfusionMatrix::default();
         for (i, (&p, &y)) in probabilities.iter().zip(labels).enumerate() {
             if p.is_nan() {
-                return Err(Error::invalid(format!(
+                return Err(invalid!(
                     "predicted probability {i} is NaN; its class cannot be decided"
-                )));
+                ));
             }
             if !(T::ZERO..=T::ONE).contains(&p) {
-                return Err(Error::invalid(format!(
+                return Err(invalid!(
                     "predicted probability {i} is {p}, which is not in [0, 1] (are these \
                      outputs before the sigmoid?)"
-                )));
+                ));
             }
             let actual = if y == T::ONE {
                 1
             } else if y == T::ZERO {
                 0
             } else {
-                return Err(Error::invalid(format!(
+                return Err(invalid!(
                     "label {i} is {y}; binary metrics need labels 0 or 1"
-                )));
+                ));
             };
-            counts.record(actual, usize::from(p >= T::HALF))?;
+            match (actual, p >= T::HALF) {
+                (1, true) => counts.true_positives += 1,
+                (1, false) => counts.false_negatives += 1,
+                (_, true) => counts.false_positives += 1,
+                (_, false) => counts.true_negatives += 1,
+            }
         }
-        ConfusionMatrix::try_from(&counts)
+        Ok(counts)
     }
 
     /// The number of examples counted.
@@ -178,6 +184,11 @@ fn ratio(numerator: usize, denominator: usize) -> Option<f64> {
     (denominator > 0).then(|| numerator as f64 / denominator as f64)
 }
 
+/// How many decimal digits `n` prints with.
+fn decimal_digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
 impl fmt::Display for ConfusionMatrix {
     /// A 2×2 table with labelled rows (actual class) and columns (predicted class),
     /// positive class first, without a trailing newline:
@@ -189,7 +200,7 @@ impl fmt::Display for ConfusionMatrix {
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let header = "predicted 1";
-        let w = self.total().to_string().len().max(header.len());
+        let w = decimal_digits(self.total()).max(header.len());
         writeln!(f, "{:8}  {:>w$}  {:>w$}", "", header, "predicted 0")?;
         writeln!(
             f,

@@ -7,6 +7,7 @@
 //! `grads.blocks()` pairs every parameter with its partial derivative, and one optimizer
 //! and one gradient check serve every network.
 
+use crate::error::{Text, text};
 use crate::rng::Rng;
 use crate::scalar::Scalar;
 
@@ -49,6 +50,7 @@ pub trait Parameters<T: Scalar>: Clone + Default {
     /// networks](crate::layer::heap_dense#large-networks)):
     ///
     /// ```
+    /// # #[cfg(feature = "std")] { // HeapDense needs std
     /// use backprop::layer::HeapDense;
     /// use backprop::rng::Rng;
     /// use backprop::{Identity, Parameters, Relu};
@@ -57,6 +59,7 @@ pub trait Parameters<T: Scalar>: Clone + Default {
     /// let mut net = Mnist::default(); // 0.78 MiB of zeros on the heap
     /// net.initialize(&mut Rng::new(1));
     /// assert_eq!(net.parameter_count(), 784 * 128 + 128 + 128 * 10 + 10);
+    /// # }
     /// ```
     fn initialize(&mut self, rng: &mut Rng);
 
@@ -125,20 +128,20 @@ pub trait Parameters<T: Scalar>: Clone + Default {
     /// rows and columns counted from 1 as in the seed's `W[3]12` [L3.4].
     ///
     /// Assumes the layout of dense layers: two blocks per layer, weights then bias.
-    fn parameter_name(&self, index: usize) -> Option<String> {
+    fn parameter_name(&self, index: usize) -> Option<Text> {
         let (block, offset) = self.locate(index)?;
         let (_, cols) = self.block_shapes().nth(block)?;
         let (i, j) = (offset / cols + 1, offset % cols + 1);
         Some(if block % 2 == 0 {
-            format!("{}({i}, {j})", block_name(block))
+            text!("{}({i}, {j})", block_name(block))
         } else {
-            format!("{}({i})", block_name(block))
+            text!("{}({i})", block_name(block))
         })
     }
 }
 
 /// The seed's name of parameter block `k` of a stack of dense layers: `W[l]` for even
 /// `k`, `b[l]` for odd, with `l = k/2 + 1` (each layer has weights, then a bias).
-pub fn block_name(k: usize) -> String {
-    format!("{}[{}]", if k % 2 == 0 { "W" } else { "b" }, k / 2 + 1)
+pub fn block_name(k: usize) -> Text {
+    text!("{}[{}]", if k % 2 == 0 { "W" } else { "b" }, k / 2 + 1)
 }

@@ -39,6 +39,7 @@
 //! [`HeapDense`](crate::layer::HeapDense) layers, nothing large is ever on the stack (see
 //! [Large networks](crate::layer::heap_dense#large-networks)).
 
+pub mod safetensors;
 use crate::error::{Error, Result, quoted};
 use crate::params::{Parameters, block_name};
 use crate::scalar::Scalar;

@@ -221,6 +221,7 @@ impl Rng {
 
     /// A uniformly random permutation of `0..n`: [`shuffle`](Self::shuffle) applied to
     /// `[0, 1, …, n − 1]`.
+    #[cfg(feature = "std")]
     pub fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut p: Vec<usize> = (0..n).collect();
         self.shuffle(&mut p);

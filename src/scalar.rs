@@ -6,6 +6,7 @@
 
 pub mod exp;
 pub mod ln;
+pub mod math;
 
 use core::fmt::{Debug, Display, LowerExp};
 use core::iter::Sum;
@@ -99,9 +100,11 @@ pub trait Scalar:
 }
 
 // The one macro of this file: the f32 and f64 impls differ only in the type's name
-// and which hand-written `exp`, `ln` and `ln_1p` they use.
+// and which hand-written functions they use (`exp`, `ln`, `ln_1p` always; `sqrt`,
+// `tanh` and `powi` when there is no standard library to call, see `scalar::math`).
 macro_rules! impl_scalar {
-    ($t:ident, $exp:path, $ln:path, $ln_1p:path, $ln_1p_unit:path) => {
+    ($t:ident, $exp:path, $ln:path, $ln_1p:path, $ln_1p_unit:path,
+     $sqrt:path, $tanh:path, $powi:path) => {
         impl Scalar for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -142,11 +145,17 @@ macro_rules! impl_scalar {
             }
             #[inline(always)]
             fn sqrt(self) -> Self {
-                $t::sqrt(self)
+                #[cfg(feature = "std")]
+                return $t::sqrt(self);
+                #[cfg(not(feature = "std"))]
+                return $sqrt(self);
             }
             #[inline(always)]
             fn tanh(self) -> Self {
-                $t::tanh(self)
+                #[cfg(feature = "std")]
+                return $t::tanh(self);
+                #[cfg(not(feature = "std"))]
+                return $tanh(self);
             }
             #[inline(always)]
             fn abs(self) -> Self {
@@ -162,7 +171,10 @@ macro_rules! impl_scalar {
             }
             #[inline(always)]
             fn powi(self, n: i32) -> Self {
-                $t::powi(self, n)
+                #[cfg(feature = "std")]
+                return $t::powi(self, n);
+                #[cfg(not(feature = "std"))]
+                return $powi(self, n);
             }
             #[inline(always)]
             fn is_finite(self) -> bool {
@@ -185,14 +197,20 @@ impl_scalar!(
     exp::exp_f32,
     ln::ln_f32,
     ln::ln_1p_f32,
-    ln::ln_1p_unit_f32
+    ln::ln_1p_unit_f32,
+    math::sqrt_f32,
+    math::tanh_f32,
+    math::powi_f32
 );
 impl_scalar!(
     f64,
     exp::exp_f64,
     ln::ln_f64,
     ln::ln_1p_f64,
-    ln::ln_1p_unit_f64
+    ln::ln_1p_unit_f64,
+    math::sqrt_f64,
+    math::tanh_f64,
+    math::powi_f64
 );
 
 /// The Euclidean norm `√(Σ vₖ²)` of the values that `values()` walks, without overflow or

@@ -33,13 +33,30 @@
 //! # Ok::<(), backprop::Error>(())
 //! ```
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, invalid};
 
 /// The learning rate of each epoch.
 pub trait Schedule {
     /// The rate of the epoch that follows `epoch` completed epochs (0 for the first),
     /// given the base rate `base = α₀`.
     fn rate(&self, base: f64, epoch: usize) -> f64;
+}
+
+/// `γⁿ`: the standard library's `powi`, or the same products without it.
+fn powi(gamma: f64, n: i32) -> f64 {
+    #[cfg(feature = "std")]
+    return gamma.powi(n);
+    #[cfg(not(feature = "std"))]
+    return crate::scalar::math::powi_f64(gamma, n);
+}
+
+/// `cos x`: the standard library's, or [`cos_f64`](crate::scalar::math::cos_f64) (within
+/// 2 ulp of it) without.
+fn cos(x: f64) -> f64 {
+    #[cfg(feature = "std")]
+    return x.cos();
+    #[cfg(not(feature = "std"))]
+    return crate::scalar::math::cos_f64(x);
 }
 
 /// `t` as an exponent: epochs beyond `i32::MAX` are rounded down to it.
@@ -51,9 +68,7 @@ fn check_factor(name: &str, gamma: f64) -> Result<f64> {
     if gamma.is_finite() && gamma > 0.0 {
         Ok(gamma)
     } else {
-        Err(Error::invalid(format!(
-            "{name} must be positive and finite, got {gamma}"
-        )))
+        Err(invalid!("{name} must be positive and finite, got {gamma}"))
     }
 }
 
@@ -99,7 +114,7 @@ impl StepDecay {
 
 impl Schedule for StepDecay {
     fn rate(&self, base: f64, epoch: usize) -> f64 {
-        base * self.gamma.powi(exponent(epoch / self.every)) // α₀ γ^⌊t / s⌋
+        base * powi(self.gamma, exponent(epoch / self.every)) // α₀ γ^⌊t / s⌋
     }
 }
 
@@ -127,7 +142,7 @@ impl Exponential {
 
 impl Schedule for Exponential {
     fn rate(&self, base: f64, epoch: usize) -> f64 {
-        base * self.gamma.powi(exponent(epoch)) // α₀ γᵗ
+        base * powi(self.gamma, exponent(epoch)) // α₀ γᵗ
     }
 }
 
@@ -159,9 +174,9 @@ impl Cosine {
             ));
         }
         if !(min.is_finite() && min >= 0.0) {
-            return Err(Error::invalid(format!(
+            return Err(invalid!(
                 "cosine annealing's smallest rate must be finite and ≥ 0, got {min}"
-            )));
+            ));
         }
         Ok(Cosine { period, min })
     }
@@ -170,6 +185,6 @@ impl Cosine {
 impl Schedule for Cosine {
     fn rate(&self, base: f64, epoch: usize) -> f64 {
         let progress = epoch.min(self.period) as f64 / self.period as f64; // min(t, T) / T
-        self.min + 0.5 * (base - self.min) * (1.0 + (core::f64::consts::PI * progress).cos())
+        self.min + 0.5 * (base - self.min) * (1.0 + cos(core::f64::consts::PI * progress))
     }
 }

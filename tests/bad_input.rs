@@ -2,6 +2,8 @@
 //! input that once gave a wrong answer, a non-finite number or a misleading message, and
 //! proves that it now gives an `Err` that names the place and the cause (or the right
 //! result, where there is one).
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::{CsvOptions, Dataset, Standardizer};
 use backprop::error::{QUOTE_LIMIT, quoted};

@@ -7,6 +7,8 @@
 //! The expected counts of `examples/data/iris.csv` (150 rows, 50 of each species) are
 //! those stated in `examples/data/IRIS_SOURCE.md`, recounted with
 //! `cut -d, -f5 | sort | uniq -c`.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::Error;
 use backprop::data::{CsvOptions, Dataset, Labels};

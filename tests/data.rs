@@ -6,6 +6,8 @@
 //! The expected counts of `examples/data/breast_cancer.csv` (455 rows, 30 features, 170
 //! zeros and 285 ones) are those stated in `examples/data/SOURCE.md`, and were recounted
 //! with `awk -F, '{print NF}'` and `cut -d, -f31 | sort | uniq -c`.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::{CsvOptions, Dataset, LabelColumn, Standardizer};
 use backprop::{Error, Matrix};

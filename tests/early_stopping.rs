@@ -14,6 +14,8 @@
 //!   epoch's; with `evaluate_every(k)` the best is sought among the evaluated epochs;
 //! * without a validation set, without evaluation or with a patience of 0, `fit`
 //!   refuses, naming what is missing, before touching the network.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::Dataset;
 use backprop::optim::{Adam, Optimizer, Sgd};

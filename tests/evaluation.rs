@@ -13,6 +13,8 @@
 //!   and rate; `Control::Stop` after epoch `s` leaves the network of a plain run of `s`
 //!   epochs (bit for bit) and `History::stopped_at = Some(s)`; `fit` is `fit_with`
 //!   with a callback that always continues.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::Dataset;
 use backprop::network::{self, SeedLoss, SeedNetwork};

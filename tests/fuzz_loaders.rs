@@ -7,6 +7,8 @@
 //! short ([`MAX_MESSAGE`] bytes), whatever the input holds. An edit can make a valid file
 //! valid in another way (a digit changed to another digit), so `Ok` is checked against an
 //! independent reading of the edited text, not against the original.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::{CsvOptions, Dataset};
 use backprop::network::SeedNetwork;

@@ -15,6 +15,8 @@
 //! ReLU's kink is handled by the check itself (a step that straddles it widens that
 //! parameter's tolerance, see the module docs of `gradcheck`), so no example is skipped;
 //! one test puts a pre-activation exactly at 0 to prove it.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::{CsvOptions, Dataset, Standardizer};
 use backprop::gradcheck::{self, GradientCheck};

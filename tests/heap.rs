@@ -18,6 +18,8 @@
 //! ignored test: `cargo test --release --test heap -- --ignored`.
 //!
 //! Small sizes check the conversions to and from [`Matrix`] and the accessors.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 mod common;
 

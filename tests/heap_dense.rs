@@ -11,6 +11,8 @@
 //!   and an optimizer step updates both the same way.
 //! * Its value is small: four pointers for a two-layer network of any size, which is
 //!   what makes `N::default()`, optimizer state and gradient buffers cheap on the stack.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 #[allow(dead_code)]
 #[path = "common/strategies.rs"]

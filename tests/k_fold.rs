@@ -9,6 +9,8 @@
 //! * The same seed gives the same folds; k < 2 and k > n are refused, naming k and n.
 //! * 5-fold cross-validation of the example's recipe on the bundled breast cancer data
 //!   reaches the accuracy floor stated (and justified) at the test.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::{self, CsvOptions, Dataset, Standardizer};
 use backprop::optim::Adam;

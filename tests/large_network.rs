@@ -35,6 +35,8 @@
 //! Each run also checks what it computed: the right parameter count, a start near chance
 //! (cost near ln 10), a cost that falls in one epoch, and a loaded network equal to the
 //! saved one bit for bit, with the same predictions.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::Dataset;
 use backprop::layer::HeapDense;

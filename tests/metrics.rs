@@ -2,6 +2,8 @@
 //! counted by hand from the listed probabilities and labels (the counting is written out
 //! next to each example), with `ŷ ≥ 0.5` predicting class 1, so `ŷ = 0.5` counts as 1.
 //! Undefined ratios are `None`, and malformed inputs are errors that give the position.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::metrics::{self, ConfusionMatrix, THRESHOLD, predicted_class};
 

@@ -14,6 +14,8 @@
 //! * A row of the wrong length, or with NaN, is refused naming the counts or the
 //!   feature; `Model::new` refuses names that do not fit and a standardizer of another
 //!   size.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::activation::sigmoid;
 use backprop::data::Standardizer;

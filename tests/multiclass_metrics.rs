@@ -5,6 +5,8 @@
 //! F1 is checked twice: as `2·TP / (2·TP + FP + FN)` and as the harmonic mean of
 //! precision and recall. With two classes it agrees with the binary `ConfusionMatrix`
 //! count for count and ratio for ratio; the tables print the class names.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::metrics::{ConfusionMatrix, MulticlassConfusion};
 

@@ -3,6 +3,8 @@
 //! entry and by its sums and arg max); the softmax cost against these targets is the
 //! mean of `−ln` of each label's probability; labels that are not class indices below K
 //! are errors giving their position.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::{Dataset, one_hot};
 use backprop::{Loss, Matrix, SoftmaxCrossEntropy};

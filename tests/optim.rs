@@ -51,7 +51,7 @@ fn set_values<T: Scalar, P: Parameters<T>>(p: &mut P, values: &[T]) {
 /// The message of an [`Error::Invalid`]; panics on any other outcome.
 fn invalid_message<X: core::fmt::Debug>(result: Result<X, Error>) -> String {
     match result {
-        Err(Error::Invalid { message }) => message,
+        Err(Error::Invalid { message }) => message.to_string(),
         other => panic!("expected Error::Invalid, got {other:?}"),
     }
 }

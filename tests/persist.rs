@@ -17,6 +17,8 @@
 //!   once they are added it loads.
 //! * `load_into` fills an existing network, and leaves it unchanged when the file is
 //!   refused; a network of `HeapDense` layers writes the same file as its `Dense` twin.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::network::SeedNetwork;
 use backprop::persist;

@@ -8,6 +8,8 @@
 //! * Ticks print as their decimal value (`0.3`, not `0.30000000000000004`).
 //! * Degenerate ranges: equal bounds, swapped bounds, non-finite bounds.
 //! * The SVG names both axes and writes the ticks as labels.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::plot::{Series, learning_curve_svg_labelled, ticks};
 use proptest::prelude::*;

@@ -5,6 +5,8 @@
 //! data-set forms are checked a second way against `train::predictions` and
 //! `train::evaluate`. A NaN prediction or a wrong feature count is an error naming the
 //! example or the counts, never a silently chosen class.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::{CsvOptions, Dataset};
 use backprop::metrics::ConfusionMatrix;

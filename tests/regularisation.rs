@@ -18,6 +18,8 @@
 //! * `λ = 0` is no decay: the same bits as an optimizer built without it;
 //! * training with decay ends with weights of smaller norm than training without it;
 //! * `λ` that is negative, NaN or infinite is refused with a message naming `λ`.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::Dataset;
 use backprop::network::{self, SeedLoss, SeedNetwork};

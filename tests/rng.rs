@@ -9,6 +9,8 @@
 //!   would fail such a check with probability about 10⁻⁶, while the errors the checks are
 //!   meant to catch (a wrong scale, a modulo bias, a biased shuffle) move the statistic by
 //!   far more than the tolerance. The seeds are fixed, so the suite is deterministic.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::rng::{Rng, SplitMix64};
 

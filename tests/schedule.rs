@@ -10,6 +10,8 @@
 //!   `Trainer::epoch` (bit for bit); the optimizer gets `α₀` back afterwards;
 //! * bad constants are refused, and a schedule whose rate the optimizer refuses stops
 //!   training with a message naming the epoch.
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::Dataset;
 use backprop::network::{self, SeedLoss, SeedNetwork};

@@ -17,6 +17,8 @@
 //! unusable inputs are refused with messages that say what is wrong, and leave the
 //! network untouched; and training actually learns (a separable data set to ≥ 95 %
 //! accuracy, XOR solved).
+// Uses what needs the standard library (the `std` feature, on by default).
+#![cfg(feature = "std")]
 
 use backprop::data::Dataset;
 use backprop::network::{self, SeedLoss, SeedNetwork};

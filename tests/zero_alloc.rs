@@ -4,67 +4,18 @@
 //! The regularised steps allocate nothing either: SGD, momentum and Adam with L2 weight
 //! decay, AdamW, and a step whose rate a schedule has just set.
 //!
-//! A counting global allocator wraps the system one and counts, per thread, the
-//! allocations made while a measurement is running on that thread (the test harness's
-//! own threads allocate at the same time, so a global count would not do).
-//!
-//! This test file is its own crate: the `unsafe impl GlobalAlloc` below is required by
-//! the `GlobalAlloc` trait and lives only here; the library stays `forbid(unsafe_code)`.
+//! The counting global allocator is `tests/common/counting.rs`, shared with
+//! `tests/footprint.rs`: it counts, per thread, the allocations made while a measurement
+//! runs.
 
 use backprop::network::{self, SeedLoss, SeedNetwork};
 use backprop::optim::{Optimizer, Sgd};
 use backprop::rng::Rng;
 use backprop::{Matrix, Scalar};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 
-struct Counting;
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note_allocation() {
-    // `try_with`: during thread teardown the thread-locals may be gone.
-    let _ = COUNTING.try_with(|on| {
-        if on.get() {
-            let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        }
-    });
-}
-
-// SAFETY: every method forwards to `System` unchanged; counting touches only
-// const-initialised thread-locals, which never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_allocation();
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note_allocation();
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_allocation();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// The number of allocations `f` makes on this thread.
-fn allocations_in(f: impl FnOnce()) -> usize {
-    ALLOCATIONS.with(|n| n.set(0));
-    COUNTING.with(|on| on.set(true));
-    f();
-    COUNTING.with(|on| on.set(false));
-    ALLOCATIONS.with(|n| n.get())
-}
+#[path = "common/counting.rs"]
+mod counting;
+use counting::allocations_in;
 
 #[test]
 fn the_counter_sees_a_heap_allocation() {

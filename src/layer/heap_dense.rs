@@ -45,7 +45,9 @@
 //!
 //! and everything else (building, initialising, creating an optimizer, saving, loading)
 //! at most 35 KiB. An unoptimised build copies each batch a few times, so `M = 64` is
-//! close to the whole of a spawned thread's default 2 MiB.
+//! close to the whole of a spawned thread's default 2 MiB. (The opt-level 0 column was
+//! measured while debug builds still inlined the kernels' tiles, which gave their frames
+//! more stack; it is an upper bound now.)
 //!
 //! The price is an allocation per layer per forward pass (the cache) and one pointer
 //! more between the kernels and the weights; [`Dense`], which allocates

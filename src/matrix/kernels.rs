@@ -18,6 +18,18 @@
 //! variable `BACKPROP_SIMD=baseline|avx2|avx512` lowers the level). The rest of this
 //! page describes the small kernels; [`blocked`] describes the blocks.
 //!
+//! # What gets compiled
+//!
+//! Every choice between tile shapes and paths is an `if const { … }` on the sizes, so a
+//! product compiles only the kernel it runs (a plain `if` on constants would let the
+//! optimizer drop the other branches, but only after compiling them: with the three
+//! dispatch levels, that made `cargo test` three times slower to build). Release builds
+//! inline the whole chain of small functions into the caller (`#[inline(always)]`);
+//! builds with debug assertions (the dev and test profiles) only suggest it, because an
+//! unoptimized build gives each inlined tile stack slots of its own, and a mini-batch
+//! gradient of the seed network took a 340 KiB frame. Inlining never changes a result:
+//! Rust does not contract `a · b + c` into a fused multiply-add.
+//!
 //! # How the products are blocked
 //!
 //! `A B` and `Aᵀ B` ([`matmul`], [`tr_matmul`]) are computed one *tile* of the output at a
@@ -69,7 +81,6 @@ pub(crate) mod blocked;
 pub(crate) const LARGE_MACS: usize = 4096;
 
 /// `true` if `R · K · C` multiply-adds make a large product (see [`LARGE_MACS`]).
-#[inline(always)]
 const fn large<const R: usize, const K: usize, const C: usize>() -> bool {
     R.saturating_mul(K).saturating_mul(C) >= LARGE_MACS
 }
@@ -117,16 +128,17 @@ pub(crate) const DOT_LANES: usize = 8;
 ///
 /// Loop order i-k-j inside register tiles (see the [module docs](self)): the innermost
 /// loop runs along a row of `B` and of the output, so it is one vector operation.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn matmul<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
-    if large::<R, K, C>() {
+    if const { large::<R, K, C>() } {
         return crate::simd::matmul(a, b, out);
     }
-    if short_and_wide::<T, K, C>() {
+    if const { short_and_wide::<T, K, C>() } {
         // Row by row: out[i] = Σₖ A[i][k] · B[k], the whole row of B at a time.
         for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
             axpy_rows(out_row, b, |k| a_row[k]);
@@ -144,14 +156,14 @@ pub(crate) fn matmul<T: Scalar, const R: usize, const K: usize, const C: usize>(
 /// of `B` and of the output through memory, measured 3–4× faster than register tiles
 /// with SSE2 (4×3 · 3×64: 42 ns against 151 ns): with so few steps of `k` a tile's
 /// accumulators are set up and written back for very little work.
-#[inline(always)]
 const fn short_and_wide<T, const K: usize, const C: usize>() -> bool {
     K <= 8 && C * size_of::<T>() >= 16 * VECTOR_BYTES
 }
 
 /// `out_row = Σₖ a(k) · B[k]`, each step a whole row of `B` (one vector operation per
 /// register-width of the row, no dependency between the row's entries).
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn axpy_rows<T: Scalar, const K: usize, const C: usize>(
     out_row: &mut [T; C],
     b: &[[T; C]; K],
@@ -171,16 +183,17 @@ fn axpy_rows<T: Scalar, const K: usize, const C: usize>(
 ///
 /// The same tiles as [`matmul`]; only the entries of `A` come from a row of `A` (at
 /// step `k`, the tile's `MR` entries are contiguous: `A[k][i0..i0 + MR]`).
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn tr_matmul<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; R]; K],
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
-    if large::<R, K, C>() {
+    if const { large::<R, K, C>() } {
         return crate::simd::tr_matmul(a, b, out);
     }
-    if short_and_wide::<T, K, C>() {
+    if const { short_and_wide::<T, K, C>() } {
         for (i, out_row) in out.iter_mut().enumerate() {
             axpy_rows(out_row, b, |k| a[k][i]);
         }
@@ -193,26 +206,27 @@ pub(crate) fn tr_matmul<T: Scalar, const R: usize, const K: usize, const C: usiz
 /// Picks the vector width `W` (lanes of `T`) for a product with `C` output columns: the
 /// target's full register if a row is at least that wide, else a half or quarter register
 /// (an 8-wide row with AVX-512 uses 256-bit registers), else scalars.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn by_lanes<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a_at: &impl Fn(usize, usize, usize) -> T,
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
-    // All conditions are on constants: the compiler keeps one branch and drops the rest.
-    if size_of::<T>() == 4 {
-        if C >= F32_LANES {
+    // All conditions are constants (`if const`): only the chosen branch is compiled.
+    if const { size_of::<T>() == 4 } {
+        if const { C >= F32_LANES } {
             by_tiles::<T, R, K, C, F32_LANES>(a_at, b, out);
-        } else if C >= F32_LANES / 2 && F32_LANES >= 8 {
+        } else if const { C >= F32_LANES / 2 && F32_LANES >= 8 } {
             by_tiles::<T, R, K, C, { F32_LANES / 2 }>(a_at, b, out);
-        } else if C >= F32_LANES / 4 && F32_LANES >= 16 {
+        } else if const { C >= F32_LANES / 4 && F32_LANES >= 16 } {
             by_tiles::<T, R, K, C, { F32_LANES / 4 }>(a_at, b, out);
         } else {
             by_tiles::<T, R, K, C, 1>(a_at, b, out);
         }
-    } else if C >= F64_LANES {
+    } else if const { C >= F64_LANES } {
         by_tiles::<T, R, K, C, F64_LANES>(a_at, b, out);
-    } else if C >= F64_LANES / 2 && F64_LANES >= 4 {
+    } else if const { C >= F64_LANES / 2 && F64_LANES >= 4 } {
         by_tiles::<T, R, K, C, { F64_LANES / 2 }>(a_at, b, out);
     } else {
         by_tiles::<T, R, K, C, 1>(a_at, b, out);
@@ -221,17 +235,18 @@ fn by_lanes<T: Scalar, const R: usize, const K: usize, const C: usize>(
 
 /// Picks the tile height `MR` for vectors of `W` lanes: a tile is `NV` vectors wide (up
 /// to [`MAX_NV`], as many as the row holds) and `ACC_REGS / NV` rows high.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn by_tiles<T: Scalar, const R: usize, const K: usize, const C: usize, const W: usize>(
     a_at: &impl Fn(usize, usize, usize) -> T,
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
-    if C >= MAX_NV * W {
+    if const { C >= MAX_NV * W } {
         by_rows::<T, R, K, C, W, { ACC_REGS / MAX_NV }>(a_at, b, out);
-    } else if C >= 4 * W {
+    } else if const { C >= 4 * W } {
         by_rows::<T, R, K, C, W, { ACC_REGS / 4 }>(a_at, b, out);
-    } else if C >= 2 * W {
+    } else if const { C >= 2 * W } {
         by_rows::<T, R, K, C, W, { ACC_REGS / 2 }>(a_at, b, out);
     } else {
         by_rows::<T, R, K, C, W, ACC_REGS>(a_at, b, out);
@@ -239,7 +254,8 @@ fn by_tiles<T: Scalar, const R: usize, const K: usize, const C: usize, const W: 
 }
 
 /// Runs blocks of `MR` rows, then the remaining `R mod MR` rows in blocks of 8, 4, 2, 1.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn by_rows<
     T: Scalar,
     const R: usize,
@@ -257,26 +273,27 @@ fn by_rows<
         row_block::<T, R, K, C, W, MR>(a_at, b, out, i0);
         i0 += MR;
     }
-    if MR > 8 && i0 + 8 <= R {
+    if const { MR > 8 } && i0 + 8 <= R {
         row_block::<T, R, K, C, W, 8>(a_at, b, out, i0);
         i0 += 8;
     }
-    if MR > 4 && i0 + 4 <= R {
+    if const { MR > 4 } && i0 + 4 <= R {
         row_block::<T, R, K, C, W, 4>(a_at, b, out, i0);
         i0 += 4;
     }
-    if MR > 2 && i0 + 2 <= R {
+    if const { MR > 2 } && i0 + 2 <= R {
         row_block::<T, R, K, C, W, 2>(a_at, b, out, i0);
         i0 += 2;
     }
-    if MR > 1 && i0 < R {
+    if const { MR > 1 } && i0 < R {
         row_block::<T, R, K, C, W, 1>(a_at, b, out, i0);
     }
 }
 
 /// Rows `i0 .. i0 + MR` of the output: tiles of 4, 2 and 1 vectors of `W` lanes across,
 /// then the last `C mod W` columns one at a time.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn row_block<
     T: Scalar,
     const R: usize,
@@ -295,7 +312,7 @@ fn row_block<
         tile::<T, R, K, C, W, MR, MAX_NV>(a_at, b, out, i0, j0);
         j0 += MAX_NV * W;
     }
-    if MAX_NV > 4 && j0 + 4 * W <= C {
+    if const { MAX_NV > 4 } && j0 + 4 * W <= C {
         tile::<T, R, K, C, W, MR, 4>(a_at, b, out, i0, j0);
         j0 += 4 * W;
     }
@@ -320,7 +337,8 @@ fn row_block<
 /// completely; `acc` then lives in `MR · NV` vector registers, the `l` loop becomes one
 /// vector multiply and one vector add, each loaded vector of `B` serves `MR` rows and each
 /// broadcast entry of `A` serves `NV` vectors. Only the `k` loop remains a loop.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn tile<
     T: Scalar,
     const R: usize,
@@ -361,7 +379,8 @@ fn tile<
 /// which leaves `acc` in memory). The `r` loop is innermost: it is short and unrolled
 /// completely, and the `j` loop around it is what becomes vector instructions (looping
 /// over `r` outside instead lets LLVM vectorise across rows, with gathers and scatters).
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn tile_step<T: Scalar, const C: usize, const W: usize, const MR: usize, const NV: usize>(
     acc: &mut [[[T; W]; NV]; MR],
     a_at: &impl Fn(usize, usize, usize) -> T,
@@ -382,16 +401,17 @@ fn tile_step<T: Scalar, const C: usize, const W: usize, const MR: usize, const N
 ///
 /// Every entry is exactly [`dot`]`(A[i], B[j])`. From [`DOT_LANES`] columns on, the dot
 /// products are computed a tile at a time (see [`dot_tile`]); below, one by one.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn matmul_tr<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
     b: &[[T; K]; C],
     out: &mut [[T; C]; R],
 ) {
-    if large::<R, K, C>() {
+    if const { large::<R, K, C>() } {
         return crate::simd::matmul_tr(a, b, out);
     }
-    if K < DOT_LANES {
+    if const { K < DOT_LANES } {
         for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
             for (o, b_row) in out_row.iter_mut().zip(b.iter()) {
                 *o = dot(a_row, b_row);
@@ -413,11 +433,11 @@ fn dot_tiles<T: Scalar, const R: usize, const K: usize, const C: usize>(
     b: &[[T; K]; C],
     out: &mut [[T; C]; R],
 ) {
-    if regs_per_dot::<T>() == 1 {
+    if const { regs_per_dot::<T>() == 1 } {
         // A dot product's 8 partial sums fill one register (f32 with AVX or AVX-512):
         // tiles of 2 rows of A by 4 rows of B, 8 accumulator registers.
         dot_rows::<T, R, K, C, 2, 4>(a, b, out);
-    } else if ACC_REGS / regs_per_dot::<T>() >= 4 {
+    } else if const { ACC_REGS / regs_per_dot::<T>() >= 4 } {
         // Two or more registers per dot product (f32 and f64 with SSE2, f64 with AVX):
         // tiles are one row of B against several rows of A. With two rows of B, LLVM's
         // SLP vectoriser bundles the partial sums of different dot products into one
@@ -438,7 +458,8 @@ const fn regs_per_dot<T>() -> usize {
 
 /// Blocks of `MR` rows of [`matmul_tr`]'s output, then a block of 2 if `MR` is larger,
 /// then the remaining rows one by one.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn dot_rows<
     T: Scalar,
     const R: usize,
@@ -456,11 +477,11 @@ fn dot_rows<
         dot_cols::<T, R, K, C, MR, NC>(a, b, out, i0);
         i0 += MR;
     }
-    if MR > 2 && i0 + 2 <= R {
+    if const { MR > 2 } && i0 + 2 <= R {
         dot_cols::<T, R, K, C, 2, NC>(a, b, out, i0);
         i0 += 2;
     }
-    while MR > 1 && i0 < R {
+    while const { MR > 1 } && i0 < R {
         dot_cols::<T, R, K, C, 1, NC>(a, b, out, i0);
         i0 += 1;
     }
@@ -468,7 +489,8 @@ fn dot_rows<
 
 /// Blocks of `NC` columns in rows `i0 .. i0 + MR`, then the remaining columns one by
 /// one (`NC` ≤ 4, so at most three).
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn dot_cols<
     T: Scalar,
     const R: usize,
@@ -500,7 +522,8 @@ fn dot_cols<
 /// operations; each loaded chunk of 8 entries of a row of `A` serves `NC` dot products
 /// and each chunk of `B` serves `MR`, and the `MR · NC` chains of additions are
 /// independent, so none waits for another.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn dot_tile<
     T: Scalar,
     const R: usize,
@@ -552,7 +575,8 @@ fn dot_tile<
 /// the 8 partial sums are added as `((s₀+s₄) + (s₁+s₅)) + ((s₂+s₆) + (s₃+s₇))`.
 /// Why this is fast: the 8 partial sums are independent, so the loop over a chunk of 8
 /// is one or two vector multiply-adds per step instead of a chain of 8 dependent adds.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn dot<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K]) -> T {
     sum_of_terms(a, b, |x, y| x * y)
 }
@@ -560,7 +584,8 @@ pub(crate) fn dot<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K]) -> T {
 /// `Σₖ a[k]`, with the partial sums and the reduction of [`dot`], so that a long row is
 /// not one chain of dependent additions. `Matrix::sum` uses it, and [`row_sums`] (the
 /// `Σ_columns δ` of `db` [S5]) gives each row's sum exactly as it does.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn sum<T: Scalar, const K: usize>(a: &[T; K]) -> T {
     sum_of_terms(a, a, |x, _| x)
 }
@@ -569,7 +594,8 @@ pub(crate) fn sum<T: Scalar, const K: usize>(a: &[T; K]) -> T {
 /// in tiles of rows, in a function of its own: summed one row at a time, LLVM
 /// vectorised across the rows instead (one vector per column, gathered from four rows),
 /// and 4 × 64 in f32 took 32 ns instead of 20.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn row_sums<T: Scalar, const R: usize, const K: usize>(
     a: &[[T; K]; R],
     out: &mut [[T; 1]; R],
@@ -590,7 +616,7 @@ fn row_sum_tiles<T: Scalar, const R: usize, const K: usize>(
     a: &[[T; K]; R],
     out: &mut [[T; 1]; R],
 ) {
-    if regs_per_dot::<T>() >= 4 {
+    if const { regs_per_dot::<T>() >= 4 } {
         row_sum_rows::<T, R, K, 2>(a, out);
     } else {
         row_sum_rows::<T, R, K, 4>(a, out);
@@ -598,7 +624,8 @@ fn row_sum_tiles<T: Scalar, const R: usize, const K: usize>(
 }
 
 /// [`row_sum_tiles`] `MR` rows at a time: `acc[r][l]` holds the partial sum `l` of row `r`.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn row_sum_rows<T: Scalar, const R: usize, const K: usize, const MR: usize>(
     a: &[[T; K]; R],
     out: &mut [[T; 1]; R],
@@ -629,7 +656,8 @@ fn row_sum_rows<T: Scalar, const R: usize, const K: usize, const MR: usize>(
 
 /// `Σₖ term(a[k], b[k])` in the order of [`dot`]: below 8 entries one serial sum from the
 /// first term, else 8 partial sums (entry `k` to sum `k mod 8`) added by [`reduce`].
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn sum_of_terms<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K], term: impl Fn(T, T) -> T) -> T {
     if K < DOT_LANES {
         // Start from the first term, not from `0 +` it: the same sum (but for the sign
@@ -666,7 +694,8 @@ fn sum_of_terms<T: Scalar, const K: usize>(a: &[T; K], b: &[T; K], term: impl Fn
 /// which builds its vectors from the last addition down, then splits the partial sums
 /// into pairs: two-lane vectors with SSE2, and a dot product of 64 took 8.3 ns instead of
 /// 6.5.)
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn reduce<T: Scalar>(s: [T; DOT_LANES]) -> T {
     let h4 = [s[0] + s[4], s[1] + s[5], s[2] + s[6], s[3] + s[7]];
     (h4[0] + h4[1]) + (h4[2] + h4[3])

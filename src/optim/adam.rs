@@ -10,9 +10,9 @@ use crate::scalar::Scalar;
 /// Adam (Kingma and Ba, 2015): per-parameter steps scaled by running moments of the
 /// gradient, with bias correction.
 ///
-/// The moments `m` and `v` have the network's type and live in `Box`es, like
-/// [`Momentum`](crate::optim::Momentum)'s velocity (and with the same caveat for large
-/// [`Dense`](crate::Dense) networks).
+/// The moments `m` and `v` have the network's type and are held by value, like
+/// [`Momentum`](crate::optim::Momentum)'s velocity: no allocation, and the same caveat
+/// for large [`Dense`](crate::Dense) networks.
 ///
 /// ```text
 /// m := β₁ m + (1 − β₁) dθ          first moment
@@ -44,8 +44,8 @@ pub struct Adam<T, N> {
     epsilon: T,
     decay: WeightDecay<T>,
     steps: i32,
-    m: Box<N>,
-    v: Box<N>,
+    m: N,
+    v: N,
 }
 
 impl<T: Scalar, N: Parameters<T>> Adam<T, N> {
@@ -75,8 +75,8 @@ impl<T: Scalar, N: Parameters<T>> Adam<T, N> {
             epsilon: check_rate("ε", epsilon)?,
             decay: WeightDecay::None,
             steps: 0,
-            m: Box::default(),
-            v: Box::default(),
+            m: N::default(),
+            v: N::default(),
         })
     }
 

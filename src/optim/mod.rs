@@ -47,7 +47,7 @@ pub use adam::Adam;
 pub use momentum::Momentum;
 pub use sgd::Sgd;
 
-use crate::error::{Error, Result};
+use crate::error::{Result, invalid};
 use crate::params::Parameters;
 use crate::scalar::Scalar;
 
@@ -68,7 +68,7 @@ pub trait Optimizer<T: Scalar, N: Parameters<T>> {
     /// constructors, where a zero rate is surely a mistake.
     ///
     /// # Errors
-    /// [`Error::Invalid`] unless `α` is finite and `≥ 0`; the rate is then unchanged.
+    /// [`Error::Invalid`](crate::Error::Invalid) unless `α` is finite and `≥ 0`; the rate is then unchanged.
     fn set_learning_rate(&mut self, learning_rate: T) -> Result<()>;
 }
 
@@ -114,9 +114,9 @@ impl<T: Scalar> WeightDecay<T> {
     /// plain step.
     fn checked(lambda: T, make: fn(T) -> Self) -> Result<Self> {
         if !(lambda.is_finite() && lambda >= T::ZERO) {
-            Err(Error::invalid(format!(
+            Err(invalid!(
                 "the weight decay λ must be finite and ≥ 0, got {lambda}"
-            )))
+            ))
         } else if lambda == T::ZERO {
             Ok(WeightDecay::None)
         } else {
@@ -135,9 +135,7 @@ fn check_rate<T: Scalar>(name: &str, value: T) -> Result<T> {
     if value.is_finite() && value > T::ZERO {
         Ok(value)
     } else {
-        Err(Error::invalid(format!(
-            "{name} must be positive and finite, got {value}"
-        )))
+        Err(invalid!("{name} must be positive and finite, got {value}"))
     }
 }
 
@@ -146,9 +144,9 @@ fn check_new_rate<T: Scalar>(value: T) -> Result<T> {
     if value.is_finite() && value >= T::ZERO {
         Ok(value)
     } else {
-        Err(Error::invalid(format!(
+        Err(invalid!(
             "the learning rate must be finite and ≥ 0, got {value}"
-        )))
+        ))
     }
 }
 
@@ -156,8 +154,6 @@ fn check_decay<T: Scalar>(name: &str, value: T) -> Result<T> {
     if value >= T::ZERO && value < T::ONE {
         Ok(value)
     } else {
-        Err(Error::invalid(format!(
-            "{name} must be in [0, 1), got {value}"
-        )))
+        Err(invalid!("{name} must be in [0, 1), got {value}"))
     }
 }

@@ -8,12 +8,13 @@ use crate::scalar::Scalar;
 
 /// Gradient descent with momentum: `v := β v + dθ`, `θ := θ − α v`.
 ///
-/// The velocity `v` has the network's type, starts at zero, and lives here in a `Box`.
-/// `Box::default()` builds `N::default()` and moves it to the heap, so the state of a
-/// network of [`HeapDense`](crate::layer::HeapDense) layers (a few pointers by value,
-/// its matrices allocated on the heap) never passes through the stack, while that of a
-/// large network of [`Dense`](crate::Dense) layers may, in a debug build (see [Large
-/// networks](crate::layer::heap_dense#large-networks)).
+/// The velocity `v` has the network's type, starts at zero, and is held by value, so
+/// the optimizer needs no allocator: it can live on the stack or in a `static`, and
+/// `size_of::<Momentum<T, N>>()` is the network's size plus a few scalars. For a network
+/// of `HeapDense` layers (a few pointers by value, its matrices on the heap) the velocity
+/// is on the heap too; a large network of [`Dense`](crate::Dense) layers is as large as
+/// its parameters, and so is its optimizer (see the crate's `layer::heap_dense` docs on
+/// large networks).
 ///
 /// With [`weight_decay`](Momentum::weight_decay) `λ`, the velocity of the weights
 /// accumulates the gradient of the L2-regularised cost (see [Weight
@@ -27,7 +28,7 @@ pub struct Momentum<T, N> {
     learning_rate: T,
     momentum: T,
     decay: WeightDecay<T>,
-    velocity: Box<N>,
+    velocity: N,
 }
 
 impl<T: Scalar, N: Parameters<T>> Momentum<T, N> {
@@ -41,7 +42,7 @@ impl<T: Scalar, N: Parameters<T>> Momentum<T, N> {
             learning_rate: check_rate("the learning rate", learning_rate)?,
             momentum: check_decay("the momentum", momentum)?,
             decay: WeightDecay::None,
-            velocity: Box::default(),
+            velocity: N::default(),
         })
     }
 

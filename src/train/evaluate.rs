@@ -4,11 +4,12 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::layer::Layer;
 use crate::loss::Loss;
-use crate::matrix::Matrix;
+use crate::matrix::{Matrix, Vector};
 use crate::network;
 use crate::scalar::Scalar;
 
 use super::Evaluation;
+use super::examples::is_correct;
 
 /// The data set must be non-empty, have `I` features, and labels that `loss` can learn
 /// from with `O` outputs ([`Loss::check_label`]).
@@ -32,8 +33,10 @@ pub(super) fn check_data<T: Scalar, L: Loss<T>, const I: usize, const O: usize>(
     Ok(())
 }
 
-/// The target column for a label: the label itself for one output, one-hot otherwise.
-fn target<T: Scalar, const O: usize>(label: T) -> Matrix<T, O, 1> {
+/// One example as a column `x` and its target column.
+/// The target column of a label: the label itself for one output, the one-hot column of
+/// class `label` for several.
+fn target<T: Scalar, const O: usize>(label: T) -> Vector<T, O> {
     if O == 1 {
         Matrix::filled(label)
     } else {
@@ -42,7 +45,6 @@ fn target<T: Scalar, const O: usize>(label: T) -> Matrix<T, O, 1> {
     }
 }
 
-/// One example as a column `x` and its target column.
 pub(super) fn example<T: Scalar, const I: usize, const O: usize>(
     data: &Dataset<T>,
     i: usize,
@@ -109,12 +111,4 @@ where
         });
     }
     Ok(out)
-}
-
-fn is_correct<T: Scalar, const O: usize>(y_hat: &Matrix<T, O, 1>, label: T) -> bool {
-    if O == 1 {
-        (y_hat[(0, 0)] >= T::HALF) == (label >= T::HALF)
-    } else {
-        y_hat.argmax().map(|(k, _)| k as f64) == Some(label.to_f64())
-    }
 }

@@ -16,6 +16,7 @@ pub struct Evaluation {
 /// With the default of evaluating after every epoch, `train[e − 1]` is the evaluation
 /// after epoch `e`. In general `train[i]` and `test[i]` were taken after epoch
 /// `evaluated[i]`.
+#[cfg(feature = "std")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
     /// The training set's evaluation after each evaluated epoch.
@@ -39,6 +40,7 @@ pub struct History {
     pub best_epoch: Option<usize>,
 }
 
+#[cfg(feature = "std")]
 impl History {
     /// The number of epochs trained.
     pub fn epochs_trained(&self) -> usize {

@@ -18,7 +18,7 @@
 //! After each epoch (or every `k` epochs, [`Trainer::evaluate_every`], or never,
 //! [`Trainer::evaluate_never`]) the trainer evaluates the cost and accuracy on the
 //! training set (and the test set, if given), reports them on stderr (unless quiet) and
-//! stops with [`Error::Diverged`] if the cost or a parameter is NaN or infinite.
+//! stops with [`Error::Diverged`](crate::Error::Diverged) if the cost or a parameter is NaN or infinite.
 //!
 //! # Practical training
 //!
@@ -33,28 +33,64 @@
 //! - **Your own loop output** ([`Trainer::fit_with`]): a callback sees every epoch's
 //!   [`EpochReport`] and may stop training.
 //!
-//! The loop lives here; [`evaluate`] and [`predictions`] in `train/evaluate.rs`, what a
-//! run reports ([`History`], [`EpochReport`]) in `train/history.rs`.
+//! # Training without an allocator
+//!
+//! [`Trainer::fit_examples`] runs the same epochs over a borrowed slice of
+//! [`Example`]s (input and target columns), shuffling the slice in place, with every
+//! scratch value on the stack: it is the trainer of `default-features = false`, where the
+//! crate is `#![no_std]` and has no allocator, and it allocates nothing with `std` either.
+//! Given the same examples in the same first order and the same seed it trains the same
+//! network, bit for bit, as [`Trainer::fit`] on a `Dataset` of them.
+//!
+//! What the seed network needs, in bytes (`f32`; `tests/footprint.rs` checks each with
+//! `size_of`, and trains the network to more than 95 % held-out accuracy in a thread
+//! with a 64 KiB stack and zero allocations):
+//!
+//! | what | bytes |
+//! |---|---|
+//! | the network, 29 parameters | 116 |
+//! | its gradient (the same type) | 116 |
+//! | `Sgd` / `Momentum` / `Adam` state | 12 / 132 / 260 |
+//! | one example `(x, y)` | 16 |
+//! | a per-example step: the example, the forward caches, the gradient | under 512 |
+//! | a mini-batch step of 8 | under 2 048 |
+//!
+//! `fit_examples` keeps three gradients (and, with early stopping, a copy of the best
+//! network) on its stack besides one `(I, M)` batch; for networks of more than a few
+//! thousand parameters use `fit`, which keeps them on the heap.
+//!
+//! The 64 KiB hold in every build profile: the same run passes in a 16 KiB stack at
+//! opt-level 1 and in 48 KiB (not 32) at opt-level 0. Debug builds call the matrix
+//! kernels' tile functions rather than inline them: inlined, an unoptimized build gave
+//! every inlined tile its own stack slots, and one mini-batch gradient took a 340 KiB
+//! frame. Release builds (no debug assertions) inline them as before.
+//!
+//! The shared loop is in `train/step.rs`; [`Trainer::fit`] and [`Trainer::epoch`] over a
+//! `Dataset` in `train/dataset.rs` (needs `std`), [`Trainer::fit_examples`] in
+//! `train/examples.rs`; [`evaluate`] and [`predictions`] in `train/evaluate.rs`, what a
+//! run reports ([`History`], [`EpochReport`], [`Fitted`]) in `train/history.rs` and
+//! `train/step.rs`.
 
-use crate::data::Dataset;
-use crate::error::{Error, Result};
-use crate::layer::Layer;
-use crate::loss::Loss;
-use crate::matrix::Matrix;
-use crate::network;
-use crate::optim::Optimizer;
+use crate::error::Text;
 use crate::params::Parameters;
-use crate::rng::Rng;
 use crate::scalar::Scalar;
 use crate::schedule::{Constant, Schedule};
 
+#[cfg(feature = "std")]
+mod dataset;
+#[cfg(feature = "std")]
 mod evaluate;
+mod examples;
 mod history;
+mod step;
 
+#[cfg(feature = "std")]
 pub use evaluate::{evaluate, predictions};
-pub use history::{Control, EpochReport, Evaluation, History};
-
-use evaluate::{check_data, example};
+pub use examples::{Example, evaluate_examples};
+#[cfg(feature = "std")]
+pub use history::History;
+pub use history::{Control, EpochReport, Evaluation};
+pub use step::Fitted;
 
 /// How the optimizer descends: a step after every batch, or one step per epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +105,7 @@ pub enum Descent {
 /// evaluation, progress reports, learning-rate schedule `S` and early stopping.
 ///
 /// ```
+/// # #[cfg(feature = "std")] { // Dataset and fit need std; fit_examples does not
 /// use backprop::data::Dataset;
 /// use backprop::network::{self, SeedLoss};
 /// use backprop::optim::Sgd;
@@ -86,6 +123,7 @@ pub enum Descent {
 ///     .fit(&mut net, &SeedLoss::default(), &mut sgd, &data, None)
 ///     .unwrap();
 /// assert!(history.train.last().unwrap().cost < history.train[0].cost);
+/// # }
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Trainer<const M: usize, S = Constant> {
@@ -227,242 +265,6 @@ impl<const M: usize, S: Schedule> Trainer<M, S> {
     pub fn descent(&self) -> Descent {
         self.descent
     }
-
-    /// Trains `net` on `train` and returns the per-epoch costs and accuracies.
-    ///
-    /// The same as [`fit_with`](Trainer::fit_with) with a callback that always
-    /// continues.
-    ///
-    /// # Errors
-    /// As [`fit_with`](Trainer::fit_with).
-    pub fn fit<T, N, L, P, const I: usize, const O: usize>(
-        &self,
-        net: &mut N,
-        loss: &L,
-        optimizer: &mut P,
-        train: &Dataset<T>,
-        test: Option<&Dataset<T>>,
-    ) -> Result<History>
-    where
-        T: Scalar,
-        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
-            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
-        L: Loss<T>,
-        P: Optimizer<T, N>,
-    {
-        self.fit_with(net, loss, optimizer, train, test, |_| Control::Continue)
-    }
-
-    /// Trains `net` on `train`, calling `callback` after every epoch with an
-    /// [`EpochReport`]; training stops after an epoch whose callback returns
-    /// [`Control::Stop`].
-    ///
-    /// Each epoch: set the learning rate from the schedule, shuffle, take the steps
-    /// ([`epoch`](Trainer::epoch)), check every parameter is finite, evaluate (if this
-    /// epoch is evaluated), note the best epoch (with early stopping), print the
-    /// progress line (unless quiet), call `callback`.
-    ///
-    /// ```
-    /// use backprop::data::Dataset;
-    /// use backprop::network::{self, SeedLoss};
-    /// use backprop::optim::Sgd;
-    /// use backprop::rng::Rng;
-    /// use backprop::schedule::Exponential;
-    /// use backprop::train::{Control, Trainer};
-    ///
-    /// let features: Vec<f64> = (0..24).map(|k| ((k * 7 % 11) as f64 - 5.0) / 5.0).collect();
-    /// let labels = features.chunks(3).map(|x| (x.iter().sum::<f64>() > 0.0) as u8 as f64).collect();
-    /// let data = Dataset::from_parts(features, labels, 3)?;
-    ///
-    /// let mut net = network::seed_network::<f64>(&mut Rng::new(7));
-    /// let mut sgd = Sgd::new(0.5)?;
-    /// let trainer = Trainer::<4>::mini_batch(200).quiet().schedule(Exponential::new(0.99)?);
-    /// let mut lines = Vec::new();
-    /// let history = trainer.fit_with(&mut net, &SeedLoss::default(), &mut sgd, &data, None, |report| {
-    ///     let train = report.train.expect("evaluated every epoch by default");
-    ///     lines.push(format!("{} {:.2e} {:.4}", report.epoch, report.learning_rate, train.cost));
-    ///     if train.accuracy == 1.0 { Control::Stop } else { Control::Continue }
-    /// })?;
-    /// assert_eq!(lines.len(), history.epochs_trained());
-    /// assert!(lines[0].starts_with("1 5.00e-1 "));
-    /// if let Some(epoch) = history.stopped_at {
-    ///     assert_eq!(history.at(epoch).unwrap().0.accuracy, 1.0);
-    /// }
-    /// # Ok::<(), backprop::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// - [`Error::Invalid`] if the data set is empty, its feature count is not the
-    ///   network's input size `I`, a label is not one the loss can learn from
-    ///   ([`Loss::check_label`]: a class index below `O` for several outputs, 0 or 1 for a
-    ///   sigmoid cross-entropy, and softmax needs `O ≥ 2`), a parameter is NaN or infinite
-    ///   before training, `epochs` or `M` is 0, early stopping is asked for with a
-    ///   patience of 0, without a test set or without evaluation, or the schedule gives a
-    ///   rate the optimizer refuses (NaN, infinite or negative);
-    /// - [`Error::Diverged`] as soon as an epoch ends with a parameter that is NaN or
-    ///   infinite, or an evaluated epoch with a training cost that is, naming the epoch
-    ///   and the first such parameter.
-    pub fn fit_with<T, N, L, P, F, const I: usize, const O: usize>(
-        &self,
-        net: &mut N,
-        loss: &L,
-        optimizer: &mut P,
-        train: &Dataset<T>,
-        test: Option<&Dataset<T>>,
-        mut callback: F,
-    ) -> Result<History>
-    where
-        T: Scalar,
-        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
-            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
-        L: Loss<T>,
-        P: Optimizer<T, N>,
-        F: FnMut(&EpochReport<'_, N>) -> Control,
-    {
-        if self.epochs == 0 {
-            return Err(Error::invalid("the number of epochs must be at least 1"));
-        }
-        check_data::<T, L, I, O>(train, loss, "training")?;
-        if let Some(test) = test {
-            check_data::<T, L, I, O>(test, loss, "test")?;
-        }
-        if let Some(patience) = self.patience {
-            if patience == 0 {
-                return Err(Error::invalid(
-                    "early stopping needs a patience of at least 1 epoch, got 0",
-                ));
-            }
-            if test.is_none() {
-                return Err(Error::invalid(
-                    "early stopping needs a validation set: pass it to fit as `test`",
-                ));
-            }
-            if self.evaluate_every == 0 {
-                return Err(Error::invalid(
-                    "early stopping needs evaluations, but evaluation is off \
-                     (evaluate_never or evaluate_every(0))",
-                ));
-            }
-        }
-        if let Some((name, value)) = first_non_finite(net) {
-            return Err(Error::invalid(format!(
-                "parameter {name} is {value} before training: initialise the network \
-                 (Parameters::initialize) or load finite weights"
-            )));
-        }
-        let base = optimizer.learning_rate();
-        let result =
-            self.run::<T, N, L, P, F, I, O>(net, loss, optimizer, train, test, &mut callback);
-        // The schedule changed the rate epoch by epoch; the optimizer gets its own back.
-        let restored = optimizer.set_learning_rate(base);
-        let history = result?;
-        restored?;
-        Ok(history)
-    }
-
-    /// The loop of [`fit_with`](Trainer::fit_with), once its inputs are checked.
-    fn run<T, N, L, P, F, const I: usize, const O: usize>(
-        &self,
-        net: &mut N,
-        loss: &L,
-        optimizer: &mut P,
-        train: &Dataset<T>,
-        test: Option<&Dataset<T>>,
-        callback: &mut F,
-    ) -> Result<History>
-    where
-        T: Scalar,
-        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
-            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
-        L: Loss<T>,
-        P: Optimizer<T, N>,
-        F: FnMut(&EpochReport<'_, N>) -> Control,
-    {
-        let n = train.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        let mut rng = Rng::new(self.seed);
-        let mut history = History::default();
-        let base = optimizer.learning_rate().to_f64();
-        // With early stopping: the best parameters so far, their epoch and validation cost.
-        let mut best: Option<Box<N>> = self.patience.map(|_| Box::default());
-        let (mut best_epoch, mut best_cost) = (None, f64::INFINITY);
-
-        for epoch in 1..=self.epochs {
-            let rate = T::from_f64(self.schedule.rate(base, epoch - 1));
-            optimizer.set_learning_rate(rate).map_err(|why| {
-                Error::invalid(format!("the schedule's rate for epoch {epoch}: {why}"))
-            })?;
-            history.learning_rates.push(rate.to_f64());
-            if self.shuffle {
-                rng.shuffle(&mut order);
-            }
-            self.epoch::<T, N, L, P, I, O>(net, loss, optimizer, train, &order)?;
-
-            let evaluated = self.evaluate_every > 0
-                && (epoch % self.evaluate_every == 0 || epoch == self.epochs);
-            let on_train = match evaluated {
-                true => Some(evaluate::<T, N, L, I, O>(net, loss, train)?),
-                false => None,
-            };
-            let parameter = first_non_finite(net);
-            if parameter.is_some() || on_train.is_some_and(|t| !t.cost.is_finite()) {
-                let cost = match on_train {
-                    Some(t) => t.cost,
-                    None => evaluate::<T, N, L, I, O>(net, loss, train)?.cost,
-                };
-                return Err(Error::Diverged {
-                    epoch,
-                    cost,
-                    parameter: parameter.map(|(name, value)| (name, value.to_f64())),
-                });
-            }
-            let on_test = match (evaluated, test) {
-                (true, Some(test)) => Some(evaluate::<T, N, L, I, O>(net, loss, test)?),
-                _ => None,
-            };
-            if let Some(t) = on_train {
-                history.train.push(t);
-                history.evaluated.push(epoch);
-            }
-            if let Some(t) = on_test {
-                history.test.push(t);
-            }
-
-            let mut stop = false;
-            if let (Some(patience), Some(best)) = (self.patience, best.as_deref_mut()) {
-                if let Some(validation) = on_test {
-                    if validation.cost < best_cost {
-                        (best_epoch, best_cost) = (Some(epoch), validation.cost);
-                        copy_parameters(net, best);
-                    }
-                    stop = epoch - best_epoch.unwrap_or(0) >= patience;
-                }
-            }
-
-            if self.report_every > 0 && (epoch % self.report_every == 0 || epoch == self.epochs) {
-                eprintln!("{}", progress_line(epoch, self.epochs, on_train, on_test));
-            }
-            let report = EpochReport {
-                epoch,
-                epochs: self.epochs,
-                learning_rate: rate.to_f64(),
-                train: on_train,
-                test: on_test,
-                best_epoch,
-                net: &*net,
-            };
-            stop |= callback(&report) == Control::Stop;
-            if stop && epoch < self.epochs {
-                history.stopped_at = Some(epoch);
-                break;
-            }
-        }
-        if let (Some(best), Some(_)) = (best.as_deref(), best_epoch) {
-            copy_parameters(best, net);
-        }
-        history.best_epoch = best_epoch;
-        Ok(history)
-    }
 }
 
 /// Copies every parameter of `from` into `to`, block by block: no temporary network.
@@ -472,155 +274,9 @@ fn copy_parameters<T: Scalar, N: Parameters<T>>(from: &N, to: &mut N) {
     }
 }
 
-impl<const M: usize, S: Schedule> Trainer<M, S> {
-    /// One epoch over the examples `order` (indices into `data`), in that order, with
-    /// this trainer's descent; no shuffling, evaluation or report. [`fit`](Trainer::fit)
-    /// calls it once per epoch.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] if an index is out of range (naming its position in `order`) or
-    /// the data set does not have `I` features. Both are checked before the first step, so
-    /// on error `net` and `optimizer` are unchanged.
-    pub fn epoch<T, N, L, P, const I: usize, const O: usize>(
-        &self,
-        net: &mut N,
-        loss: &L,
-        optimizer: &mut P,
-        data: &Dataset<T>,
-        order: &[usize],
-    ) -> Result<()>
-    where
-        T: Scalar,
-        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
-            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
-        L: Loss<T>,
-        P: Optimizer<T, N>,
-    {
-        if M == 0 {
-            return Err(Error::invalid("the batch size M must be at least 1"));
-        }
-        data.check_features::<I>()?;
-        check_order(data, order)?;
-        // Gradients and scratch space live on the heap: for large networks they are
-        // hundreds of kilobytes each.
-        let mut grads: Box<N> = Box::default();
-        let mut chunk_grads: Box<N> = Box::default();
-        let mut example_grads: Box<N> = Box::default();
-        match self.descent {
-            Descent::MiniBatch => {
-                for chunk in order.chunks(M) {
-                    chunk_gradient::<T, N, L, I, O, M>(
-                        net,
-                        loss,
-                        data,
-                        chunk,
-                        &mut grads,
-                        &mut example_grads,
-                    )?;
-                    optimizer.step(net, &grads);
-                }
-            }
-            Descent::Batch => {
-                grads.set_zero();
-                for chunk in order.chunks(M) {
-                    chunk_gradient::<T, N, L, I, O, M>(
-                        net,
-                        loss,
-                        data,
-                        chunk,
-                        &mut chunk_grads,
-                        &mut example_grads,
-                    )?;
-                    // ∂J/∂θ over n = Σ_chunks (mₖ / n) · (mean gradient of chunk k)
-                    let weight = T::from_usize(chunk.len()) / T::from_usize(order.len());
-                    grads.add_scaled(weight, &chunk_grads);
-                }
-                optimizer.step(net, &grads);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// One line of progress: epoch, and the training and test sets' cost and accuracy if
-/// this epoch was evaluated.
-fn progress_line(
-    epoch: usize,
-    epochs: usize,
-    train: Option<Evaluation>,
-    test: Option<Evaluation>,
-) -> String {
-    let width = epochs.to_string().len();
-    let mut line = format!("epoch {epoch:>width$}/{epochs}");
-    for (name, evaluation) in [("train", train), ("test", test)] {
-        if let Some(e) = evaluation {
-            line.push_str(&format!(
-                "  {name} cost {:.5}  accuracy {:6.2} %",
-                e.cost,
-                100.0 * e.accuracy
-            ));
-        }
-    }
-    line
-}
-
-/// Every index of `order` must be an example of `data`: checked before the first step,
-/// so that a bad list changes nothing.
-fn check_order<T: Scalar>(data: &Dataset<T>, order: &[usize]) -> Result<()> {
-    match order.iter().position(|&i| i >= data.len()) {
-        Some(position) => Err(Error::invalid(format!(
-            "position {position} of the example order is index {}, but {} has {} examples \
-             (indices 0 to {})",
-            order[position],
-            data.name(),
-            data.len(),
-            data.len().saturating_sub(1)
-        ))),
-        None => Ok(()),
-    }
-}
-
 /// The first parameter of `net` that is not finite, by its seed name, and its value.
-fn first_non_finite<T: Scalar, N: Parameters<T>>(net: &N) -> Option<(String, T)> {
+fn first_non_finite<T: Scalar, N: Parameters<T>>(net: &N) -> Option<(Text, T)> {
     let k = net.blocks().flatten().position(|v| !v.is_finite())?;
     let value = net.parameter(k)?;
     Some((net.parameter_name(k).unwrap_or_default(), value))
-}
-
-/// The mean gradient of the cost over the examples `chunk` (at most `M` of them), in
-/// `out`. A full chunk is one `(I, M)` batch; a shorter last chunk is the mean of its
-/// single-example gradients, computed in `scratch`.
-fn chunk_gradient<T, N, L, const I: usize, const O: usize, const M: usize>(
-    net: &N,
-    loss: &L,
-    data: &Dataset<T>,
-    chunk: &[usize],
-    out: &mut N,
-    scratch: &mut N,
-) -> Result<()>
-where
-    T: Scalar,
-    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
-        + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
-    L: Loss<T>,
-{
-    if chunk.len() == M {
-        let mut x = Matrix::<T, I, M>::zeros();
-        let mut y = Matrix::<T, O, M>::zeros();
-        for (k, &i) in chunk.iter().enumerate() {
-            let (xi, yi) = example::<T, I, O>(data, i)?;
-            x.set_column(k, &xi);
-            y.set_column(k, &yi);
-        }
-        network::gradients(net, loss, &x, &y, out);
-    } else {
-        out.set_zero();
-        let weight = T::ONE / T::from_usize(chunk.len());
-        for &i in chunk {
-            let (x, y) = example::<T, I, O>(data, i)?;
-            network::gradients(net, loss, &x, &y, scratch);
-            out.add_scaled(weight, scratch);
-        }
-    }
-    Ok(())
 }

@@ -95,13 +95,14 @@ struct Panel<'b, T, const N: usize> {
 
 /// `out = A B` for `A` (R × K), `B` (K × C), in cache blocks (see the [module
 /// docs](self)); every entry summed in the order of `k`.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn matmul<L: Isa, T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
-    if short_and_wide::<L, T, K, C>() {
+    if const { short_and_wide::<L, T, K, C>() } {
         for (out_row, a_row) in out.iter_mut().zip(a.iter()) {
             axpy_rows(out_row, b, |k| a_row[k]);
         }
@@ -112,13 +113,14 @@ pub(crate) fn matmul<L: Isa, T: Scalar, const R: usize, const K: usize, const C:
 
 /// `out = Aᵀ B` for `A` (K × R), `B` (K × C), in cache blocks; every entry summed in
 /// the order of `k`.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn tr_matmul<L: Isa, T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; R]; K],
     b: &[[T; C]; K],
     out: &mut [[T; C]; R],
 ) {
-    if short_and_wide::<L, T, K, C>() {
+    if const { short_and_wide::<L, T, K, C>() } {
         for (i, out_row) in out.iter_mut().enumerate() {
             axpy_rows(out_row, b, |k| a[k][i]);
         }
@@ -129,7 +131,8 @@ pub(crate) fn tr_matmul<L: Isa, T: Scalar, const R: usize, const K: usize, const
 
 /// `out = A Bᵀ` for `A` (R × K), `B` (C × K): each block of `Bᵀ` is transposed into a
 /// buffer once, and the tiles run over it; every entry summed in the order of `k`.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn matmul_tr<L: Isa, T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
     b: &[[T; K]; C],
@@ -165,14 +168,14 @@ pub(crate) fn matmul_tr<L: Isa, T: Scalar, const R: usize, const K: usize, const
 
 /// `true` where [`matmul`]'s plain row-by-row loop beats tiles, as in the parent module
 /// (`K ≤ 8` and rows of at least 16 vectors), for `L`'s vector width.
-#[inline(always)]
 const fn short_and_wide<L: Isa, T, const K: usize, const C: usize>() -> bool {
     K <= 8 && C * size_of::<T>() >= 16 * L::VECTOR_BYTES
 }
 
 /// [`matmul`] and [`tr_matmul`]: blocks of [`JB`] output columns, and in each, blocks of
 /// about [`BLOCK_BYTES`] of `B`, read where `B` lies.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn in_place<L: Isa, T: Scalar, const K: usize, const C: usize>(
     a_at: &impl Fn(usize, usize, usize) -> T,
     b: &[[T; C]; K],
@@ -200,35 +203,36 @@ fn in_place<L: Isa, T: Scalar, const K: usize, const C: usize>(
 
 /// Picks the vector width `W`: the widest of 16, 8, 4, 2 lanes that `L` has, that is at
 /// least a 128-bit register, and that a row of `C` holds; else scalars.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn by_lanes<L: Isa, T: Scalar, const C: usize, const N: usize>(
     a_at: &impl Fn(usize, usize, usize) -> T,
     panel: &Panel<'_, T, N>,
     out: &mut [[T; C]],
 ) {
-    // All conditions are on constants: the compiler keeps one branch and drops the rest.
-    let lanes = L::VECTOR_BYTES / size_of::<T>();
-    let fits = |w: usize| w <= lanes && w * size_of::<T>() >= 16 && C >= w;
-    if fits(16) {
+    // All conditions are constants (`if const`): only the chosen branch is compiled.
+    if const { fits::<L, T, C>(16) } {
         by_tiles::<L, T, C, N, 16>(a_at, panel, out);
-    } else if fits(8) {
+    } else if const { fits::<L, T, C>(8) } {
         by_tiles::<L, T, C, N, 8>(a_at, panel, out);
-    } else if fits(4) {
+    } else if const { fits::<L, T, C>(4) } {
         by_tiles::<L, T, C, N, 4>(a_at, panel, out);
-    } else if fits(2) {
+    } else if const { fits::<L, T, C>(2) } {
         by_tiles::<L, T, C, N, 2>(a_at, panel, out);
     } else {
         by_tiles::<L, T, C, N, 1>(a_at, panel, out);
     }
 }
 
-/// Picks the tile height `MR`: `L::ACC_REGS / NV` for tiles `NV` vectors wide.
-#[inline(always)]
-fn by_tiles<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize>(
-    a_at: &impl Fn(usize, usize, usize) -> T,
-    panel: &Panel<'_, T, N>,
-    out: &mut [[T; C]],
-) {
+/// `true` if vectors of `w` lanes of `T` suit `L` and a row of `C`: `L` has at least
+/// `w` lanes, they fill at least a 128-bit register, and the row holds `w` entries.
+const fn fits<L: Isa, T, const C: usize>(w: usize) -> bool {
+    w <= L::VECTOR_BYTES / size_of::<T>() && w * size_of::<T>() >= 16 && C >= w
+}
+
+/// The tile height for vectors of `W` lanes: `L::ACC_REGS / NV`, for tiles `NV` vectors
+/// wide (`L::MAX_NV`, 4, 2 or 1, as many as a row of `C` holds).
+const fn tile_rows<L: Isa, const C: usize, const W: usize>() -> usize {
     let nv = if C >= L::MAX_NV * W {
         L::MAX_NV
     } else if C >= 4 * W {
@@ -238,17 +242,33 @@ fn by_tiles<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize>(
     } else {
         1
     };
-    match L::ACC_REGS / nv {
-        16 => by_rows::<L, T, C, N, W, 16>(a_at, panel, out),
-        8 => by_rows::<L, T, C, N, W, 8>(a_at, panel, out),
-        4 => by_rows::<L, T, C, N, W, 4>(a_at, panel, out),
-        2 => by_rows::<L, T, C, N, W, 2>(a_at, panel, out),
-        _ => by_rows::<L, T, C, N, W, 1>(a_at, panel, out),
+    L::ACC_REGS / nv
+}
+
+/// Runs [`by_rows`] with the tile height `MR` = [`tile_rows`].
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn by_tiles<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    panel: &Panel<'_, T, N>,
+    out: &mut [[T; C]],
+) {
+    if const { tile_rows::<L, C, W>() == 16 } {
+        by_rows::<L, T, C, N, W, 16>(a_at, panel, out);
+    } else if const { tile_rows::<L, C, W>() == 8 } {
+        by_rows::<L, T, C, N, W, 8>(a_at, panel, out);
+    } else if const { tile_rows::<L, C, W>() == 4 } {
+        by_rows::<L, T, C, N, W, 4>(a_at, panel, out);
+    } else if const { tile_rows::<L, C, W>() == 2 } {
+        by_rows::<L, T, C, N, W, 2>(a_at, panel, out);
+    } else {
+        by_rows::<L, T, C, N, W, 1>(a_at, panel, out);
     }
 }
 
 /// Blocks of `MR` rows, then the remaining rows in blocks of 8, 4, 2, 1.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn by_rows<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize, const MR: usize>(
     a_at: &impl Fn(usize, usize, usize) -> T,
     panel: &Panel<'_, T, N>,
@@ -260,26 +280,27 @@ fn by_rows<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize, co
         row_block::<L, T, C, N, W, MR>(a_at, panel, out, i0);
         i0 += MR;
     }
-    if MR > 8 && i0 + 8 <= rows {
+    if const { MR > 8 } && i0 + 8 <= rows {
         row_block::<L, T, C, N, W, 8>(a_at, panel, out, i0);
         i0 += 8;
     }
-    if MR > 4 && i0 + 4 <= rows {
+    if const { MR > 4 } && i0 + 4 <= rows {
         row_block::<L, T, C, N, W, 4>(a_at, panel, out, i0);
         i0 += 4;
     }
-    if MR > 2 && i0 + 2 <= rows {
+    if const { MR > 2 } && i0 + 2 <= rows {
         row_block::<L, T, C, N, W, 2>(a_at, panel, out, i0);
         i0 += 2;
     }
-    if MR > 1 && i0 < rows {
+    if const { MR > 1 } && i0 < rows {
         row_block::<L, T, C, N, W, 1>(a_at, panel, out, i0);
     }
 }
 
 /// Rows `i0 .. i0 + MR` of the panel's columns: tiles of `L::MAX_NV`, then 4, 2 and 1
 /// vectors of `W` lanes, then the last columns one at a time.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn row_block<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize, const MR: usize>(
     a_at: &impl Fn(usize, usize, usize) -> T,
     panel: &Panel<'_, T, N>,
@@ -287,7 +308,7 @@ fn row_block<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize, 
     i0: usize,
 ) {
     let mut j = panel.j0;
-    if L::MAX_NV >= 8 {
+    if const { L::MAX_NV >= 8 } {
         while j + 8 * W <= panel.j1 {
             tile::<T, C, N, W, MR, 8>(a_at, panel, out, i0, j);
             j += 8 * W;
@@ -317,7 +338,8 @@ fn row_block<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize, 
 /// In the first block of `k` the sums start from the `k0 = 0` product, as in the parent
 /// module; in later blocks they start from what the previous block stored, so the
 /// sum continues in the order of `k`.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn tile<
     T: Scalar,
     const C: usize,

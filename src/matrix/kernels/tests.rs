@@ -3,6 +3,8 @@
 //! products at every dispatch level against the same loop, bit for bit.
 use super::*;
 use crate::simd::{self, Level};
+#[cfg(not(feature = "std"))]
+use std::{format, vec::Vec};
 
 /// Deterministic entries in [-1, 1) that are not round numbers.
 fn fill<T: Scalar, const R: usize, const C: usize>(seed: u64) -> [[T; C]; R] {
