@@ -198,11 +198,38 @@ fn backward_group(c: &mut Criterion) {
     bench_mul_tr::<64, 64, 64>(c);
 }
 
+/// The two products that take nearly all of a training step of a 784 → 128 → 10 network on
+/// a batch of 64 (the `w3_step` of `benches/network.rs`), in `f32`, boxed: the forward
+/// `z[1] = W[1] x` (128×784 · 784×64) and the gradient `dW[1] = δ[1] xᵀ` (128×64 · 64×784).
+fn layer_group(c: &mut Criterion) {
+    let w = Box::new(filled::<f32, 128, 784>(1));
+    let x = Box::new(filled::<f32, 784, 64>(2));
+    let delta = Box::new(filled::<f32, 128, 64>(3));
+    let mut g = c.benchmark_group("matmul_128x784_784x64");
+    g.throughput(Throughput::Elements(2 * 128 * 784 * 64));
+    g.bench_function("backprop", |bch| {
+        bch.iter(|| matmul(black_box(&w.0), black_box(&x.0)))
+    });
+    g.finish();
+    let mut g = c.benchmark_group("mul_tr_128x64_784x64");
+    g.throughput(Throughput::Elements(2 * 128 * 784 * 64));
+    g.bench_function("backprop", |bch| {
+        bch.iter(|| mul_tr(black_box(&delta.0), black_box(&x.0)))
+    });
+    g.finish();
+}
+
 fn elementwise_group(c: &mut Criterion) {
     bench_elementwise::<4, 64>(c);
     bench_elementwise::<16, 16>(c);
     bench_elementwise::<64, 64>(c);
 }
 
-criterion_group!(benches, matmul_group, backward_group, elementwise_group);
+criterion_group!(
+    benches,
+    matmul_group,
+    backward_group,
+    layer_group,
+    elementwise_group
+);
 criterion_main!(benches);
