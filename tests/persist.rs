@@ -28,23 +28,9 @@ use backprop::{
 };
 use std::path::PathBuf;
 
-/// Every parameter of `p`, in block order, as raw bits.
-fn bits<T: Scalar, P: Parameters<T>>(p: &P) -> Vec<u64> {
-    p.blocks().flatten().map(|v| v.to_bits_u64()).collect()
-}
-
-/// A seed network whose first parameters are `special` and the rest drawn from `N(0, 1)`.
-fn network_with<T: Scalar>(special: &[T], seed: u64) -> SeedNetwork<T> {
-    let mut net = SeedNetwork::<T>::default();
-    let mut rng = Rng::new(seed);
-    for block in net.blocks_mut() {
-        rng.fill_normal(block, T::ZERO, T::ONE);
-    }
-    for (slot, v) in net.blocks_mut().flatten().zip(special) {
-        *slot = *v;
-    }
-    net
-}
+#[path = "common/round_trip.rs"]
+mod round_trip;
+use round_trip::{bits, network_with};
 
 /// Values that a careless writer or reader would get wrong, in f64.
 fn awkward_f64() -> Vec<f64> {

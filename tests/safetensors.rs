@@ -28,7 +28,6 @@ mod cases;
 use backprop::network::{self, SeedNetwork};
 use backprop::optim::{Optimizer, Sgd};
 use backprop::persist::safetensors::{self, Naming, Options};
-use backprop::rng::Rng;
 use backprop::{
     Dense, Error, HeapDense, Identity, Layer, Matrix, Parameters, Relu, Scalar, SigmoidCrossEntropy,
 };
@@ -291,23 +290,9 @@ fn written_by_backprop_fc_f32_is_what_the_crate_writes_byte_for_byte() {
 
 // --- round trips ------------------------------------------------------------------------
 
-/// Every parameter of `p`, in block order, as raw bits.
-fn bits<T: Scalar, P: Parameters<T>>(p: &P) -> Vec<u64> {
-    p.blocks().flatten().map(|v| v.to_bits_u64()).collect()
-}
-
-/// A seed network whose first parameters are `special`, the rest drawn from N(0, 1).
-fn network_with<T: Scalar>(special: &[T], seed: u64) -> SeedNetwork<T> {
-    let mut net = SeedNetwork::<T>::default();
-    let mut rng = Rng::new(seed);
-    for block in net.blocks_mut() {
-        rng.fill_normal(block, T::ZERO, T::ONE);
-    }
-    for (slot, v) in net.blocks_mut().flatten().zip(special) {
-        *slot = *v;
-    }
-    net
-}
+#[path = "common/round_trip.rs"]
+mod round_trip;
+use round_trip::{bits, network_with};
 
 /// A path in the system's temporary directory, removed when dropped.
 struct TempFile(PathBuf);

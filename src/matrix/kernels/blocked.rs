@@ -63,8 +63,8 @@ impl Isa for Native {
 /// operand of the multiply. Measured on a Zen 1 core (one process running both, the
 /// best of 25 alternating runs): a 64 × 64 product 20.2 → 18.5 µs, and a 784 → 128
 /// layer's `W x` on a batch of 64 511 → 462 µs. Over a packed block of `Bᵀ`
-/// ([`matmul_tr`]) the one-row tiles gained nothing (543 → 542 µs for `δ xᵀ` of the same
-/// layer), so it keeps [`Avx2Packed`]'s tiles.
+/// ([`matmul_tr`]) the one-row tiles were slower (549 → 631 µs for `δ xᵀ` of the same
+/// layer), so that path keeps [`Avx2Packed`]'s tiles.
 #[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
 pub(crate) struct Avx2;
 
