@@ -110,7 +110,7 @@ fn seed_network_benches<T: Scalar>(c: &mut Criterion, suffix: &str) {
             let (output, cache) = start.forward(black_box(&x));
             let y = Matrix::filled(T::ONE);
             let d_output = backprop::Loss::gradient(&loss, &output, &y);
-            start.backward_params(&cache, &d_output, &mut grads);
+            start.backward_params(&x, &cache, &d_output, &mut grads);
             black_box(&grads);
         })
     });

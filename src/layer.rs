@@ -3,7 +3,8 @@
 //!
 //! A layer maps a batch `Matrix<T, I, M>` (columns are examples; `M = 1` is one example
 //! \[S5\]) to a batch `Matrix<T, O, M>`. `forward` records in a cache what `backward`
-//! needs; `backward` turns `∂J/∂output` into the parameters' gradients and `∂J/∂input`.
+//! needs besides the input; `backward`, given the same input, turns `∂J/∂output` into the
+//! parameters' gradients and `∂J/∂input`.
 //!
 //! [`HeapDense`] is the same dense layer with its parameters on the heap, for networks
 //! too large for the stack (see [Large networks](heap_dense#large-networks)); the two
@@ -41,7 +42,14 @@ pub trait Layer<T: Scalar, const M: usize>: Parameters<T> {
     type Input;
     /// The output batch, `Matrix<T, O, M>` for a dense layer.
     type Output;
-    /// What `forward` records for `backward` (inputs and pre-activations).
+    /// What `forward` records for `backward` besides the input: a dense layer's
+    /// pre-activation `z`; in a stack, every layer's cache and every output but the last
+    /// (the next layer's input).
+    ///
+    /// The input itself is not in the cache: whoever ran `forward` still holds it and
+    /// passes it to `backward`. A batch of 64 MNIST images is 196 KiB in `f32`, and a
+    /// copy in the cache cost every training step a copy of it, and more copies each
+    /// time the cache moved.
     type Cache;
 
     /// The forward pass without a cache: for predictions.
@@ -50,11 +58,12 @@ pub trait Layer<T: Scalar, const M: usize>: Parameters<T> {
     /// The forward pass: the output, and a cache of what the backward pass needs.
     fn forward(&self, input: &Self::Input) -> (Self::Output, Self::Cache);
 
-    /// The backward pass: given the cache of a forward pass and `∂J/∂output`, writes
-    /// `∂J/∂θ` for every parameter into `grads` (overwriting it) and returns
-    /// `∂J/∂input`.
+    /// The backward pass: given the input and the cache of a forward pass and
+    /// `∂J/∂output`, writes `∂J/∂θ` for every parameter into `grads` (overwriting it) and
+    /// returns `∂J/∂input`.
     fn backward(
         &self,
+        input: &Self::Input,
         cache: &Self::Cache,
         grad_output: &Self::Output,
         grads: &mut Self,
@@ -62,8 +71,14 @@ pub trait Layer<T: Scalar, const M: usize>: Parameters<T> {
 
     /// Like [`backward`](Layer::backward), but without `∂J/∂input`: what the first layer of
     /// a network needs, since nothing comes before it (saves the product `W[1]ᵀ δ[1]`).
-    fn backward_params(&self, cache: &Self::Cache, grad_output: &Self::Output, grads: &mut Self) {
-        self.backward(cache, grad_output, grads);
+    fn backward_params(
+        &self,
+        input: &Self::Input,
+        cache: &Self::Cache,
+        grad_output: &Self::Output,
+        grads: &mut Self,
+    ) {
+        self.backward(input, cache, grad_output, grads);
     }
 }
 
@@ -83,11 +98,11 @@ pub struct Dense<T, const I: usize, const O: usize, A> {
     pub activation: A,
 }
 
-/// What [`Dense::forward`](Layer::forward) keeps for the backward pass.
+/// What [`Dense::forward`](Layer::forward) keeps for the backward pass: `z`, from which
+/// `g'(z)` is computed. The other factor of `dW = δ a_prevᵀ`, the input `a_prev`, is passed
+/// to [`backward`](Layer::backward) by the caller, who holds it already.
 #[derive(Clone, Copy, PartialEq)]
-pub struct DenseCache<T, const I: usize, const O: usize, const M: usize> {
-    /// The layer's input `a_prev` (`a[l−1]`; `x` for the first layer).
-    pub input: Matrix<T, I, M>,
+pub struct DenseCache<T, const O: usize, const M: usize> {
     /// The pre-activation `z = W a_prev + b`.
     pub z: Matrix<T, O, M>,
 }
@@ -186,14 +201,9 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> core::fmt::Deb
     }
 }
 
-impl<T: Scalar, const I: usize, const O: usize, const M: usize> core::fmt::Debug
-    for DenseCache<T, I, O, M>
-{
+impl<T: Scalar, const O: usize, const M: usize> core::fmt::Debug for DenseCache<T, O, M> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("DenseCache")
-            .field("input", &self.input)
-            .field("z", &self.z)
-            .finish()
+        f.debug_struct("DenseCache").field("z", &self.z).finish()
     }
 }
 
@@ -247,7 +257,7 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
 {
     type Input = Matrix<T, I, M>;
     type Output = Matrix<T, O, M>;
-    type Cache = DenseCache<T, I, O, M>;
+    type Cache = DenseCache<T, O, M>;
 
     #[inline(always)]
     fn predict(&self, input: &Matrix<T, I, M>) -> Matrix<T, O, M> {
@@ -260,7 +270,7 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
         let g = self.activation;
         let z = self.pre_activation(input); // z = W a_prev + b   [N1, S5]
         let a = z.map(|z| g.value(z)); //       a = g(z)           [N1, N5]
-        (a, DenseCache { input: *input, z })
+        (a, DenseCache { z })
     }
 
     /// Backward pass of `z = W a_prev + b`, `a = g(z)`, given `∂J/∂a` \[S4\]:
@@ -278,42 +288,46 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
     #[inline(always)]
     fn backward(
         &self,
+        input: &Matrix<T, I, M>,
         cache: &Self::Cache,
         grad_output: &Matrix<T, O, M>,
         grads: &mut Self,
     ) -> Matrix<T, I, M> {
-        let delta = self.delta(&cache.z, grad_output); //     δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
-        delta.mul_tr_to(&cache.input, &mut grads.weights); // dW = δ a_prevᵀ      [L2.5, L2.8]
-        grads.bias = delta.row_sums(); //                      db = Σ_columns δ    [L2.6, L2.9]
-        self.weights.tr_mul(&delta) //                         ∂J/∂a_prev = Wᵀ δ   [L2.2]
+        let delta = self.delta(&cache.z, grad_output); // δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
+        delta.mul_tr_to(input, &mut grads.weights); //    dW = δ a_prevᵀ      [L2.5, L2.8]
+        grads.bias = delta.row_sums(); //                  db = Σ_columns δ    [L2.6, L2.9]
+        self.weights.tr_mul(&delta) //                     ∂J/∂a_prev = Wᵀ δ   [L2.2]
     }
 
     #[inline(always)]
     fn backward_params(
         &self,
+        input: &Matrix<T, I, M>,
         cache: &Self::Cache,
         grad_output: &Matrix<T, O, M>,
         grads: &mut Self,
     ) {
-        let delta = self.delta(&cache.z, grad_output); //     δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
-        delta.mul_tr_to(&cache.input, &mut grads.weights); // dW = δ a_prevᵀ      [L2.5, L2.8]
-        grads.bias = delta.row_sums(); //                      db = Σ_columns δ    [L2.6, L2.9]
+        let delta = self.delta(&cache.z, grad_output); // δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
+        delta.mul_tr_to(input, &mut grads.weights); //    dW = δ a_prevᵀ      [L2.5, L2.8]
+        grads.bias = delta.row_sums(); //                  db = Σ_columns δ    [L2.6, L2.9]
     }
 }
 
 // A stack of layers is a tuple. One macro writes the impls for 2 to 6 layers: forward
 // runs the layers in order, backward in reverse, and the parameter blocks are the layers'
-// blocks in order. The arguments list the tuple's indices forwards, backwards without
-// the first, and the pairs of adjacent layers whose sizes must agree; `c0`, `c1`, … name
-// the layers' caches while forward collects them.
+// blocks in order. The stack's cache is one entry per layer: `(cache, output)` for every
+// layer but the last, whose output is the next layer's input, and the last layer's cache
+// alone. The arguments name, for forward, each layer's cache `c…` and output `o…` and the
+// output it reads; for backward, each layer after the first with the index of the layer
+// before it, whose stored output is its input.
 macro_rules! layer_tuple {
     (
         layers: [$($L:ident . $i:tt),+],
         links: [$($Prev:ident => $Next:ident),+],
-        first: $First:ident . $f:tt $cf:ident,
-        rest: [$($r_fwd:tt $c:ident),+],
-        last: $Last:ident . $l:tt,
-        reverse_middle: [$($r:tt),*]
+        first: $First:ident . $f:tt $cf:ident $of:ident,
+        middle: [$($ML:ident . $m:tt $cm:ident $om:ident after $om_prev:ident),*],
+        last: $Last:ident . $l:tt $cl:ident after $l_prev:tt $ol_prev:ident,
+        reverse_middle: [$($r:tt after $r_prev:tt),*]
     ) => {
         impl<T: Scalar, $($L: Parameters<T>),+> Parameters<T> for ($($L,)+) {
             fn blocks(&self) -> impl Iterator<Item = &[T]> {
@@ -353,7 +367,11 @@ macro_rules! layer_tuple {
         {
             type Input = <$First as Layer<T, M>>::Input;
             type Output = <$Last as Layer<T, M>>::Output;
-            type Cache = ($(<$L as Layer<T, M>>::Cache,)+);
+            type Cache = (
+                (<$First as Layer<T, M>>::Cache, <$First as Layer<T, M>>::Output),
+                $((<$ML as Layer<T, M>>::Cache, <$ML as Layer<T, M>>::Output),)*
+                <$Last as Layer<T, M>>::Cache,
+            );
 
             #[inline(always)]
             fn predict(&self, input: &Self::Input) -> Self::Output {
@@ -363,23 +381,36 @@ macro_rules! layer_tuple {
 
             #[inline(always)]
             fn forward(&self, input: &Self::Input) -> (Self::Output, Self::Cache) {
-                let (x, $cf) = self.$f.forward(input);
-                $(let (x, $c) = self.$r_fwd.forward(&x);)*
-                (x, ($cf, $($c,)*))
+                let ($of, $cf) = self.$f.forward(input);
+                $(let ($om, $cm) = self.$m.forward(&$om_prev);)*
+                let (output, $cl) = self.$l.forward(&$ol_prev);
+                (output, (($cf, $of), $(($cm, $om),)* $cl))
             }
 
             #[inline(always)]
-            fn backward(&self, cache: &Self::Cache, grad_output: &Self::Output, grads: &mut Self) -> Self::Input {
-                let g = self.$l.backward(&cache.$l, grad_output, &mut grads.$l);
-                $(let g = self.$r.backward(&cache.$r, &g, &mut grads.$r);)*
-                self.$f.backward(&cache.$f, &g, &mut grads.$f)
+            fn backward(
+                &self,
+                input: &Self::Input,
+                cache: &Self::Cache,
+                grad_output: &Self::Output,
+                grads: &mut Self,
+            ) -> Self::Input {
+                let g = self.$l.backward(&cache.$l_prev.1, &cache.$l, grad_output, &mut grads.$l);
+                $(let g = self.$r.backward(&cache.$r_prev.1, &cache.$r.0, &g, &mut grads.$r);)*
+                self.$f.backward(input, &cache.$f.0, &g, &mut grads.$f)
             }
 
             #[inline(always)]
-            fn backward_params(&self, cache: &Self::Cache, grad_output: &Self::Output, grads: &mut Self) {
-                let g = self.$l.backward(&cache.$l, grad_output, &mut grads.$l);
-                $(let g = self.$r.backward(&cache.$r, &g, &mut grads.$r);)*
-                self.$f.backward_params(&cache.$f, &g, &mut grads.$f);
+            fn backward_params(
+                &self,
+                input: &Self::Input,
+                cache: &Self::Cache,
+                grad_output: &Self::Output,
+                grads: &mut Self,
+            ) {
+                let g = self.$l.backward(&cache.$l_prev.1, &cache.$l, grad_output, &mut grads.$l);
+                $(let g = self.$r.backward(&cache.$r_prev.1, &cache.$r.0, &g, &mut grads.$r);)*
+                self.$f.backward_params(input, &cache.$f.0, &g, &mut grads.$f);
             }
         }
     };
@@ -391,14 +422,23 @@ macro_rules! layer_tuple {
 }
 
 layer_tuple!(layers: [L0.0, L1.1], links: [L0 => L1],
-    first: L0.0 c0, rest: [1 c1], last: L1.1, reverse_middle: []);
+    first: L0.0 c0 o0, middle: [], last: L1.1 c1 after 0 o0,
+    reverse_middle: []);
 layer_tuple!(layers: [L0.0, L1.1, L2.2], links: [L0 => L1, L1 => L2],
-    first: L0.0 c0, rest: [1 c1, 2 c2], last: L2.2, reverse_middle: [1]);
+    first: L0.0 c0 o0, middle: [L1.1 c1 o1 after o0], last: L2.2 c2 after 1 o1,
+    reverse_middle: [1 after 0]);
 layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3], links: [L0 => L1, L1 => L2, L2 => L3],
-    first: L0.0 c0, rest: [1 c1, 2 c2, 3 c3], last: L3.3, reverse_middle: [2, 1]);
+    first: L0.0 c0 o0, middle: [L1.1 c1 o1 after o0, L2.2 c2 o2 after o1],
+    last: L3.3 c3 after 2 o2,
+    reverse_middle: [2 after 1, 1 after 0]);
 layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3, L4.4],
     links: [L0 => L1, L1 => L2, L2 => L3, L3 => L4],
-    first: L0.0 c0, rest: [1 c1, 2 c2, 3 c3, 4 c4], last: L4.4, reverse_middle: [3, 2, 1]);
+    first: L0.0 c0 o0, middle: [L1.1 c1 o1 after o0, L2.2 c2 o2 after o1, L3.3 c3 o3 after o2],
+    last: L4.4 c4 after 3 o3,
+    reverse_middle: [3 after 2, 2 after 1, 1 after 0]);
 layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3, L4.4, L5.5],
     links: [L0 => L1, L1 => L2, L2 => L3, L3 => L4, L4 => L5],
-    first: L0.0 c0, rest: [1 c1, 2 c2, 3 c3, 4 c4, 5 c5], last: L5.5, reverse_middle: [4, 3, 2, 1]);
+    first: L0.0 c0 o0,
+    middle: [L1.1 c1 o1 after o0, L2.2 c2 o2 after o1, L3.3 c3 o3 after o2, L4.4 c4 o4 after o3],
+    last: L5.5 c5 after 4 o4,
+    reverse_middle: [4 after 3, 3 after 2, 2 after 1, 1 after 0]);

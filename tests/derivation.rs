@@ -320,7 +320,7 @@ fn assert_clear_of_the_kink<const M: usize>(
 fn seed() -> Seed {
     let net = seed_network();
     let (x, y) = seed_example();
-    let (z3, (cache1, cache2, cache3)) = net.forward(&x);
+    let (z3, ((cache1, a1), (cache2, a2), _)) = net.forward(&x);
     let mut backprop = SeedNetwork::default();
     network::gradients(&net, &SigmoidCrossEntropy, &x, &y, &mut backprop);
     let s = Seed {
@@ -328,9 +328,9 @@ fn seed() -> Seed {
         x,
         y,
         z1: cache1.z,
-        a1: cache2.input,
+        a1,
         z2: cache2.z,
-        a2: cache3.input,
+        a2,
         z3,
         a3: SigmoidCrossEntropy.predict(&z3),
         backprop,
@@ -1360,7 +1360,7 @@ fn s4_any_dense_layer_delta_is_da_hadamard_g_prime_dw_is_delta_a_prev_t_da_prev_
     let dj_da = Matrix::from_column([0.5, -1.0, 0.25, 2.0, -0.75]);
     let (_, cache) = layer.forward(&a_prev);
     let mut grads = Dense::default();
-    let dj_da_prev = layer.backward(&cache, &dj_da, &mut grads);
+    let dj_da_prev = layer.backward(&a_prev, &cache, &dj_da, &mut grads);
     // The summary by plain loops.
     let z = layer.pre_activation(&a_prev);
     // g' = tanh' as the activation computes it (its accuracy is proved on its own in
@@ -1393,8 +1393,8 @@ fn s5_batch_gradients_are_one_over_m_dz_at_and_the_mean_of_per_example_gradients
     let s = seed();
     let (_, layer2, layer3) = &s.net;
     let (x, y) = seed_batch();
-    let (z3, (cache1, cache2, cache3)) = s.net.forward(&x);
-    let (z1, a1, z2, a2) = (cache1.z, cache2.input, cache2.z, cache3.input);
+    let (z3, ((cache1, a1), (cache2, a2), _)) = s.net.forward(&x);
+    let (z1, z2) = (cache1.z, cache2.z);
     assert_clear_of_the_kink(&s.net, &x, (&z1, &a1, &z2));
     let mut backprop = SeedNetwork::default();
     network::gradients(&s.net, &SigmoidCrossEntropy, &x, &y, &mut backprop);

@@ -291,7 +291,7 @@ macro_rules! wrapper {
         {
             type Input = Matrix<T, $I, M>;
             type Output = Matrix<T, $O, M>;
-            type Cache = DenseCache<T, $I, $O, M>;
+            type Cache = DenseCache<T, $O, M>;
 
             fn predict(&self, input: &Matrix<T, $I, M>) -> Matrix<T, $O, M> {
                 self.0.predict(input)
@@ -303,11 +303,12 @@ macro_rules! wrapper {
 
             fn backward(
                 &self,
+                input: &Matrix<T, $I, M>,
                 cache: &Self::Cache,
                 grad_output: &Matrix<T, $O, M>,
                 grads: &mut Self,
             ) -> Matrix<T, $I, M> {
-                self.wrong_backward(cache, grad_output, &mut grads.0)
+                self.wrong_backward(input, cache, grad_output, &mut grads.0)
             }
         }
     };
@@ -322,26 +323,28 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>>
 {
     fn wrong_backward<const M: usize>(
         &self,
-        cache: &DenseCache<T, I, O, M>,
+        input: &Matrix<T, I, M>,
+        _z_unused: &DenseCache<T, O, M>,
         grad_output: &Matrix<T, O, M>,
         grads: &mut Dense<T, I, O, A>,
     ) -> Matrix<T, I, M> {
-        let delta = *grad_output; //                  δ = ∂J/∂a, no ⊙ g'(z)   (wrong, [S4])
-        grads.weights = delta.mul_tr(&cache.input); // dW = δ a_prevᵀ
-        grads.bias = delta.row_sums(); //              db = Σ_columns δ
-        self.0.weights.tr_mul(&delta) //               ∂J/∂a_prev = Wᵀ δ
+        let delta = *grad_output; //             δ = ∂J/∂a, no ⊙ g'(z)   (wrong, [S4])
+        grads.weights = delta.mul_tr(input); //  dW = δ a_prevᵀ
+        grads.bias = delta.row_sums(); //         db = Σ_columns δ
+        self.0.weights.tr_mul(&delta) //          ∂J/∂a_prev = Wᵀ δ
     }
 }
 
 impl<T: Scalar, const N: usize, A: Activation<T>> WithoutTranspose<Dense<T, N, N, A>> {
     fn wrong_backward<const M: usize>(
         &self,
-        cache: &DenseCache<T, N, N, M>,
+        input: &Matrix<T, N, M>,
+        cache: &DenseCache<T, N, M>,
         grad_output: &Matrix<T, N, M>,
         grads: &mut Dense<T, N, N, A>,
     ) -> Matrix<T, N, M> {
         let delta = self.0.delta(&cache.z, grad_output); // δ = ∂J/∂a ⊙ g'(z)
-        grads.weights = delta.mul_tr(&cache.input); //     dW = δ a_prevᵀ
+        grads.weights = delta.mul_tr(input); //            dW = δ a_prevᵀ
         grads.bias = delta.row_sums(); //                  db = Σ_columns δ
         self.0.weights * delta //                          W δ, not Wᵀ δ   (wrong, [L2.7])
     }
@@ -352,12 +355,13 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>>
 {
     fn wrong_backward<const M: usize>(
         &self,
-        cache: &DenseCache<T, I, O, M>,
+        input: &Matrix<T, I, M>,
+        cache: &DenseCache<T, O, M>,
         grad_output: &Matrix<T, O, M>,
         grads: &mut Dense<T, I, O, A>,
     ) -> Matrix<T, I, M> {
         let delta = self.0.delta(&cache.z, grad_output); // δ = ∂J/∂a ⊙ g'(z)
-        grads.weights = delta.mul_tr(&cache.input); //     dW = δ a_prevᵀ
+        grads.weights = delta.mul_tr(input); //            dW = δ a_prevᵀ
         grads.bias = delta.column(0); //                   db = δ's first column  (wrong, [S5])
         self.0.weights.tr_mul(&delta) //                   ∂J/∂a_prev = Wᵀ δ
     }
@@ -521,7 +525,7 @@ fn seed_network_at_a_kink<T: Scalar>() -> (SeedNetwork<T>, Matrix<T, 3, 1>, Matr
     net.2.weights = Matrix::from_rows([[0.8, -0.6].map(t)]);
     let x = Matrix::from_column([1.0, 2.0, 3.0].map(t));
     let (_, cache) = Layer::<T, 1>::forward(&net, &x);
-    assert_eq!(cache.0.z[(0, 0)], T::ZERO);
+    assert_eq!(cache.0.0.z[(0, 0)], T::ZERO);
     (net, x, Matrix::from_column([T::ONE]))
 }
 

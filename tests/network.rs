@@ -67,7 +67,7 @@ fn labels<const N: usize, const M: usize>() -> impl Strategy<Value = Matrix<f64,
 /// The smallest `|z|` over the seed network's two ReLU layers, for a batch.
 fn seed_kink_distance<const M: usize>(net: &SeedNetwork<f64>, x: &Matrix<f64, 3, M>) -> f64 {
     let (_, cache) = Layer::<f64, M>::forward(net, x);
-    fd::min_abs(&cache.0.z).min(fd::min_abs(&cache.1.z))
+    fd::min_abs(&cache.0.0.z).min(fd::min_abs(&cache.1.0.z))
 }
 
 /// The seed network with its last layer's activation made the sigmoid (same parameters).
@@ -90,10 +90,12 @@ fn absolute_backward(
     let (_, cache) = Layer::<f64, 4>::forward(net, x);
     let relu = |v: f64| v.max(0.0);
     let slope = |v: f64| if v > 0.0 { 1.0 } else { 0.0 };
-    let (a1, a2) = (cache.0.z.map(relu), cache.1.z.map(relu));
+    let (a1, a2) = (cache.0.0.z.map(relu), cache.1.0.z.map(relu));
     let delta3 = error.map(|e| e.abs() / 4.0);
-    let delta2 = (net.2.weights.map(f64::abs).transpose() * delta3).hadamard(&cache.1.z.map(slope));
-    let delta1 = (net.1.weights.map(f64::abs).transpose() * delta2).hadamard(&cache.0.z.map(slope));
+    let delta2 =
+        (net.2.weights.map(f64::abs).transpose() * delta3).hadamard(&cache.1.0.z.map(slope));
+    let delta1 =
+        (net.1.weights.map(f64::abs).transpose() * delta2).hadamard(&cache.0.0.z.map(slope));
     let mut bound = Vec::new();
     bound.extend((delta1 * x.map(f64::abs).transpose()).iter());
     bound.extend(delta1.row_sums().iter());
@@ -269,7 +271,7 @@ proptest! {
         net in four_layer_networks(), x in matrix_in::<4, 2>(-2.0..2.0), y in labels::<1, 2>(),
     ) {
         let (_, cache) = net.forward(&x);
-        prop_assume!(fd::min_abs(&cache.0.z).min(fd::min_abs(&cache.1.z)) > KINK_MARGIN);
+        prop_assume!(fd::min_abs(&cache.0.0.z).min(fd::min_abs(&cache.1.0.z)) > KINK_MARGIN);
         let report = gradcheck::check(&net, &CrossEntropy, &x, &y);
         prop_assert!(report.passes(), "{}", report);
         // With the squared loss instead [C1, L3.8], too.
@@ -283,9 +285,9 @@ proptest! {
     ) {
         // ∂J/∂X through all four layers [S4: ∂J/∂a[l−1] = W[l]ᵀ δ[l], applied four times].
         let (output, cache) = net.forward(&x);
-        prop_assume!(fd::min_abs(&cache.0.z).min(fd::min_abs(&cache.1.z)) > KINK_MARGIN);
+        prop_assume!(fd::min_abs(&cache.0.0.z).min(fd::min_abs(&cache.1.0.z)) > KINK_MARGIN);
         let mut grads = FourLayers::default();
-        let dx = net.backward(&cache, &CrossEntropy.gradient(&output, &y), &mut grads);
+        let dx = net.backward(&x, &cache, &CrossEntropy.gradient(&output, &y), &mut grads);
         let numeric = fd::gradient(&x, |x| network::cost(&net, &CrossEntropy, x, &y));
         let ok = fd::agree("∂J/∂X", dx.as_slice(), numeric.as_slice(), true);
         prop_assert!(ok.is_ok(), "{}", ok.unwrap_err());

@@ -30,8 +30,9 @@
 //! `Matrix<T, I, M>` and `Matrix<T, O, M>`, so that a `HeapDense` fits in a tuple next to
 //! `Dense` layers and in [`Trainer`](crate::train::Trainer), [`network`](crate::network)
 //! and [`train::evaluate`](crate::train::evaluate) unchanged. Inputs are passed by
-//! reference, and what `forward` keeps for `backward` (the input `a_prev` and `z`) is
-//! copied to the heap, so a [`HeapDenseCache`] is small by value. Choose the batch size
+//! reference, and what `forward` keeps for `backward` (`z`; the input `a_prev` is passed
+//! to `backward` again by the caller) is copied to the heap, so a [`HeapDenseCache`] is
+//! small by value. Choose the batch size
 //! `M` so that `I · M` numbers sit comfortably on the stack. For 784 → 128 → 10 in
 //! `f64`, one epoch of [`Trainer`](crate::train::Trainer) needed at least this much
 //! stack (KiB, found by bisecting a thread's stack size):
@@ -112,11 +113,10 @@ pub struct HeapDense<T, const I: usize, const O: usize, A> {
     pub activation: A,
 }
 
-/// What [`HeapDense::forward`](Layer::forward) keeps for the backward pass, on the heap.
+/// What [`HeapDense::forward`](Layer::forward) keeps for the backward pass, on the heap:
+/// `z`, as [`DenseCache`](crate::DenseCache) does.
 #[derive(PartialEq)]
-pub struct HeapDenseCache<T, const I: usize, const O: usize, const M: usize> {
-    /// The layer's input `a_prev` (`a[l−1]`; `x` for the first layer), copied.
-    pub input: HeapMatrix<T, I, M>,
+pub struct HeapDenseCache<T, const O: usize, const M: usize> {
     /// The pre-activation `z = W a_prev + b`.
     pub z: HeapMatrix<T, O, M>,
 }
@@ -210,15 +210,10 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Clone for Heap
     }
 }
 
-impl<T: Scalar, const I: usize, const O: usize, const M: usize> Clone
-    for HeapDenseCache<T, I, O, M>
-{
-    /// A copy whose matrices are allocated on the heap.
+impl<T: Scalar, const O: usize, const M: usize> Clone for HeapDenseCache<T, O, M> {
+    /// A copy whose matrix is allocated on the heap.
     fn clone(&self) -> Self {
-        HeapDenseCache {
-            input: self.input.clone(),
-            z: self.z.clone(),
-        }
+        HeapDenseCache { z: self.z.clone() }
     }
 }
 
@@ -234,12 +229,9 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> core::fmt::Deb
     }
 }
 
-impl<T: Scalar, const I: usize, const O: usize, const M: usize> core::fmt::Debug
-    for HeapDenseCache<T, I, O, M>
-{
+impl<T: Scalar, const O: usize, const M: usize> core::fmt::Debug for HeapDenseCache<T, O, M> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("HeapDenseCache")
-            .field("input", &self.input)
             .field("z", &self.z)
             .finish()
     }
@@ -286,7 +278,7 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
 {
     type Input = Matrix<T, I, M>;
     type Output = Matrix<T, O, M>;
-    type Cache = HeapDenseCache<T, I, O, M>;
+    type Cache = HeapDenseCache<T, O, M>;
 
     fn predict(&self, input: &Matrix<T, I, M>) -> Matrix<T, O, M> {
         let g = self.activation;
@@ -298,7 +290,6 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
         let z = self.pre_activation(input); // z = W a_prev + b   [N1, S5]
         let a = z.map(|z| g.value(z)); //       a = g(z)           [N1, N5]
         let cache = HeapDenseCache {
-            input: HeapMatrix::from_matrix(input),
             z: HeapMatrix::from_matrix(&z),
         };
         (a, cache)
@@ -317,11 +308,12 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
     /// `dW` and `db` are written straight into the heap matrices of `grads`.
     fn backward(
         &self,
+        input: &Matrix<T, I, M>,
         cache: &Self::Cache,
         grad_output: &Matrix<T, O, M>,
         grads: &mut Self,
     ) -> Matrix<T, I, M> {
-        let (w, a_prev) = (self.weights.as_array(), cache.input.as_array());
+        let (w, a_prev) = (self.weights.as_array(), input.as_array());
         let mut grad_input = Matrix::zeros();
         let delta = self.delta(&cache.z, grad_output); //                δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
         kernels::matmul_tr(delta.as_array(), a_prev, grads.weights.as_mut_array()); // dW = δ a_prevᵀ [L2.5, L2.8]
@@ -332,11 +324,12 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
 
     fn backward_params(
         &self,
+        input: &Matrix<T, I, M>,
         cache: &Self::Cache,
         grad_output: &Matrix<T, O, M>,
         grads: &mut Self,
     ) {
-        let a_prev = cache.input.as_array();
+        let a_prev = input.as_array();
         let delta = self.delta(&cache.z, grad_output); //                δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
         kernels::matmul_tr(delta.as_array(), a_prev, grads.weights.as_mut_array()); // dW = δ a_prevᵀ [L2.5, L2.8]
         kernels::row_sums(delta.as_array(), grads.bias.as_mut_array()); // db = Σ_columns δ    [L2.6, L2.9]
