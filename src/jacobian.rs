@@ -3,7 +3,7 @@
 //! A backward pass never builds these: it multiplies by them implicitly (a Hadamard
 //! product for a diagonal Jacobian, `δ a_prevᵀ` for `I ⊗ a_prevᵀ`). They are here so that
 //! tests and learners can multiply the chain rule out in full and see that it equals
-//! what [`Dense::backward`](crate::Layer::backward) computes.
+//! what [`Dense::backward_to`](crate::Layer::backward_to) computes.
 //!
 //! Convention \[M1\]: the Jacobian of `f: Rᵐ → Rⁿ` is the `(n, m)` matrix `[∂fᵢ/∂xⱼ]`;
 //! a matrix argument `W` counts as the row `vec(W)` (row by row) \[M2\].

@@ -38,10 +38,12 @@ use crate::scalar::Scalar;
 /// Gradients have the layer's own type (`dW` is shaped like `W` \[M2\]): `backward`
 /// writes them into a `&mut Self`, which is also what optimizers update with.
 pub trait Layer<T: Scalar, const M: usize>: Parameters<T> {
-    /// The input batch, `Matrix<T, I, M>` for a dense layer.
-    type Input;
-    /// The output batch, `Matrix<T, O, M>` for a dense layer.
-    type Output;
+    /// The input batch, `Matrix<T, I, M>` for a dense layer; `Default` gives the place
+    /// that [`backward`](Layer::backward) writes `∂J/∂input` into.
+    type Input: Default;
+    /// The output batch, `Matrix<T, O, M>` for a dense layer; `Default` gives the place
+    /// that [`forward`](Layer::forward) writes it into.
+    type Output: Default;
     /// What `forward` records for `backward` besides the input: a dense layer's
     /// pre-activation `z`; in a stack, every layer's cache and every output but the last
     /// (the next layer's input).
@@ -49,25 +51,63 @@ pub trait Layer<T: Scalar, const M: usize>: Parameters<T> {
     /// The input itself is not in the cache: whoever ran `forward` still holds it and
     /// passes it to `backward`. A batch of 64 MNIST images is 196 KiB in `f32`, and a
     /// copy in the cache cost every training step a copy of it, and more copies each
-    /// time the cache moved.
-    type Cache;
+    /// time the cache moved. `Default` gives the place that [`forward`](Layer::forward)
+    /// writes it into.
+    type Cache: Default;
 
     /// The forward pass without a cache: for predictions.
     fn predict(&self, input: &Self::Input) -> Self::Output;
 
     /// The forward pass: the output, and a cache of what the backward pass needs.
-    fn forward(&self, input: &Self::Input) -> (Self::Output, Self::Cache);
+    ///
+    /// Runs [`forward_to`](Layer::forward_to) on a default output and cache.
+    #[inline(always)]
+    fn forward(&self, input: &Self::Input) -> (Self::Output, Self::Cache) {
+        let (mut output, mut cache) = (Self::Output::default(), Self::Cache::default());
+        self.forward_to(input, &mut output, &mut cache);
+        (output, cache)
+    }
+
+    /// The forward pass written in place: the output into `output` and what the backward
+    /// pass needs into `cache`, overwriting both.
+    ///
+    /// Every layer writes its results where they stay: a stack passes each layer a slot
+    /// of its own cache for that layer's output, which is also where the next layer
+    /// reads its input. A forward pass that returned batches by value moved each one a
+    /// few times on its way into the cache, and moving 32 KiB can cost more than
+    /// computing it: a copy whose destination lies a few bytes after its source modulo
+    /// 4 KiB ran at 3 GB/s instead of 50 on a Zen 3 core.
+    fn forward_to(&self, input: &Self::Input, output: &mut Self::Output, cache: &mut Self::Cache);
 
     /// The backward pass: given the input and the cache of a forward pass and
     /// `∂J/∂output`, writes `∂J/∂θ` for every parameter into `grads` (overwriting it) and
     /// returns `∂J/∂input`.
+    ///
+    /// Runs [`backward_to`](Layer::backward_to) on a default `∂J/∂input`.
+    #[inline(always)]
     fn backward(
         &self,
         input: &Self::Input,
         cache: &Self::Cache,
         grad_output: &Self::Output,
         grads: &mut Self,
-    ) -> Self::Input;
+    ) -> Self::Input {
+        let mut grad_input = Self::Input::default();
+        self.backward_to(input, cache, grad_output, grads, &mut grad_input);
+        grad_input
+    }
+
+    /// The backward pass written in place: `∂J/∂θ` into `grads` and `∂J/∂input` into
+    /// `grad_input`, overwriting both (see [`forward_to`](Layer::forward_to) for why in
+    /// place).
+    fn backward_to(
+        &self,
+        input: &Self::Input,
+        cache: &Self::Cache,
+        grad_output: &Self::Output,
+        grads: &mut Self,
+        grad_input: &mut Self::Input,
+    );
 
     /// Like [`backward`](Layer::backward), but without `∂J/∂input`: what the first layer of
     /// a network needs, since nothing comes before it (saves the product `W[1]ᵀ δ[1]`).
@@ -168,13 +208,26 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O,
     /// `z = W a_prev + b`, with `b` added to every column [N1, S5].
     #[inline(always)]
     pub fn pre_activation<const M: usize>(&self, input: &Matrix<T, I, M>) -> Matrix<T, O, M> {
-        let mut z = &self.weights * input;
+        let mut z = Matrix::zeros();
+        self.pre_activation_to(input, &mut z);
+        z
+    }
+
+    /// Writes `z = W a_prev + b` into `z`, overwriting it: [`pre_activation`]
+    /// (Dense::pre_activation) without a temporary, for a `z` that has its place already
+    /// (a cache's).
+    #[inline(always)]
+    pub fn pre_activation_to<const M: usize>(
+        &self,
+        input: &Matrix<T, I, M>,
+        z: &mut Matrix<T, O, M>,
+    ) {
+        self.weights.mul_to(input, z);
         for (row, b) in z.as_mut_array().iter_mut().zip(self.bias.iter()) {
             for v in row.iter_mut() {
                 *v += *b;
             }
         }
-        z
     }
 
     /// `δ = ∂J/∂z = ∂J/∂a ⊙ g'(z)`: the diagonal Jacobian `diag(g'(z))` [L2.3] applied as
@@ -185,7 +238,23 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O,
         z: &Matrix<T, O, M>,
         grad_output: &Matrix<T, O, M>,
     ) -> Matrix<T, O, M> {
-        grad_output.zip_map(z, |da, z| da * self.activation.derivative(z))
+        let mut delta = Matrix::zeros();
+        self.delta_to(z, grad_output, &mut delta);
+        delta
+    }
+
+    /// Writes `δ = ∂J/∂a ⊙ g'(z)` into `delta`, overwriting it: [`delta`](Dense::delta)
+    /// without a temporary.
+    #[inline(always)]
+    pub fn delta_to<const M: usize>(
+        &self,
+        z: &Matrix<T, O, M>,
+        grad_output: &Matrix<T, O, M>,
+        delta: &mut Matrix<T, O, M>,
+    ) {
+        for ((d, da), z) in delta.iter_mut().zip(grad_output.iter()).zip(z.iter()) {
+            *d = *da * self.activation.derivative(*z);
+        }
     }
 }
 
@@ -198,6 +267,13 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> core::fmt::Deb
             .field("bias", &self.bias)
             .field("activation", &self.activation)
             .finish()
+    }
+}
+
+impl<T: Scalar, const O: usize, const M: usize> Default for DenseCache<T, O, M> {
+    /// `z` all zeros: the place [`forward_to`](Layer::forward_to) writes into.
+    fn default() -> Self {
+        DenseCache { z: Matrix::zeros() }
     }
 }
 
@@ -266,11 +342,17 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
     }
 
     #[inline(always)]
-    fn forward(&self, input: &Matrix<T, I, M>) -> (Matrix<T, O, M>, Self::Cache) {
+    fn forward_to(
+        &self,
+        input: &Matrix<T, I, M>,
+        output: &mut Matrix<T, O, M>,
+        cache: &mut Self::Cache,
+    ) {
         let g = self.activation;
-        let z = self.pre_activation(input); // z = W a_prev + b   [N1, S5]
-        let a = z.map(|z| g.value(z)); //       a = g(z)           [N1, N5]
-        (a, DenseCache { z })
+        self.pre_activation_to(input, &mut cache.z); //       z = W a_prev + b   [N1, S5]
+        for (a, z) in output.iter_mut().zip(cache.z.iter()) {
+            *a = g.value(*z); //                               a = g(z)           [N1, N5]
+        }
     }
 
     /// Backward pass of `z = W a_prev + b`, `a = g(z)`, given `∂J/∂a` \[S4\]:
@@ -286,17 +368,19 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
     /// [`loss`](crate::loss)), so `dW = δ a_prevᵀ` sums the examples' contributions
     /// into their mean \[S5\].
     #[inline(always)]
-    fn backward(
+    fn backward_to(
         &self,
         input: &Matrix<T, I, M>,
         cache: &Self::Cache,
         grad_output: &Matrix<T, O, M>,
         grads: &mut Self,
-    ) -> Matrix<T, I, M> {
-        let delta = self.delta(&cache.z, grad_output); // δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
-        delta.mul_tr_to(input, &mut grads.weights); //    dW = δ a_prevᵀ      [L2.5, L2.8]
-        grads.bias = delta.row_sums(); //                  db = Σ_columns δ    [L2.6, L2.9]
-        self.weights.tr_mul(&delta) //                     ∂J/∂a_prev = Wᵀ δ   [L2.2]
+        grad_input: &mut Matrix<T, I, M>,
+    ) {
+        let mut delta = Matrix::zeros();
+        self.delta_to(&cache.z, grad_output, &mut delta); // δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
+        delta.mul_tr_to(input, &mut grads.weights); //       dW = δ a_prevᵀ      [L2.5, L2.8]
+        grads.bias = delta.row_sums(); //                     db = Σ_columns δ    [L2.6, L2.9]
+        self.weights.tr_mul_to(&delta, grad_input); //        ∂J/∂a_prev = Wᵀ δ   [L2.2]
     }
 
     #[inline(always)]
@@ -307,9 +391,10 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
         grad_output: &Matrix<T, O, M>,
         grads: &mut Self,
     ) {
-        let delta = self.delta(&cache.z, grad_output); // δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
-        delta.mul_tr_to(input, &mut grads.weights); //    dW = δ a_prevᵀ      [L2.5, L2.8]
-        grads.bias = delta.row_sums(); //                  db = Σ_columns δ    [L2.6, L2.9]
+        let mut delta = Matrix::zeros();
+        self.delta_to(&cache.z, grad_output, &mut delta); // δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
+        delta.mul_tr_to(input, &mut grads.weights); //       dW = δ a_prevᵀ      [L2.5, L2.8]
+        grads.bias = delta.row_sums(); //                     db = Σ_columns δ    [L2.6, L2.9]
     }
 }
 
@@ -324,10 +409,10 @@ macro_rules! layer_tuple {
     (
         layers: [$($L:ident . $i:tt),+],
         links: [$($Prev:ident => $Next:ident),+],
-        first: $First:ident . $f:tt $cf:ident $of:ident,
+        first: $First:ident . $f:tt $cf:ident $of:ident grad $df_out:ident,
         middle: [$($ML:ident . $m:tt $cm:ident $om:ident after $om_prev:ident),*],
-        last: $Last:ident . $l:tt $cl:ident after $l_prev:tt $ol_prev:ident,
-        reverse_middle: [$($r:tt after $r_prev:tt),*]
+        last: $Last:ident . $l:tt $cl:ident after $l_prev:tt $ol_prev:ident grad $dl:ident,
+        reverse_middle: [$($r:tt after $r_prev:tt grad $dr:ident from $dr_out:ident),*]
     ) => {
         impl<T: Scalar, $($L: Parameters<T>),+> Parameters<T> for ($($L,)+) {
             fn blocks(&self) -> impl Iterator<Item = &[T]> {
@@ -380,24 +465,28 @@ macro_rules! layer_tuple {
             }
 
             #[inline(always)]
-            fn forward(&self, input: &Self::Input) -> (Self::Output, Self::Cache) {
-                let ($of, $cf) = self.$f.forward(input);
-                $(let ($om, $cm) = self.$m.forward(&$om_prev);)*
-                let (output, $cl) = self.$l.forward(&$ol_prev);
-                (output, (($cf, $of), $(($cm, $om),)* $cl))
+            fn forward_to(&self, input: &Self::Input, output: &mut Self::Output, cache: &mut Self::Cache) {
+                let ($cf, $of) = &mut cache.$f;
+                self.$f.forward_to(input, $of, $cf);
+                $(
+                    let ($cm, $om) = &mut cache.$m;
+                    self.$m.forward_to($om_prev, $om, $cm);
+                )*
+                self.$l.forward_to($ol_prev, output, &mut cache.$l);
             }
 
             #[inline(always)]
-            fn backward(
+            fn backward_to(
                 &self,
                 input: &Self::Input,
                 cache: &Self::Cache,
                 grad_output: &Self::Output,
                 grads: &mut Self,
-            ) -> Self::Input {
-                let g = self.$l.backward(&cache.$l_prev.1, &cache.$l, grad_output, &mut grads.$l);
-                $(let g = self.$r.backward(&cache.$r_prev.1, &cache.$r.0, &g, &mut grads.$r);)*
-                self.$f.backward(input, &cache.$f.0, &g, &mut grads.$f)
+                grad_input: &mut Self::Input,
+            ) {
+                layer_tuple!(@to_first self, cache, grad_output, grads,
+                    $l $l_prev $dl, [$($r $r_prev $dr $dr_out),*]);
+                self.$f.backward_to(input, &cache.$f.0, &$df_out, &mut grads.$f, grad_input);
             }
 
             #[inline(always)]
@@ -408,11 +497,22 @@ macro_rules! layer_tuple {
                 grad_output: &Self::Output,
                 grads: &mut Self,
             ) {
-                let g = self.$l.backward(&cache.$l_prev.1, &cache.$l, grad_output, &mut grads.$l);
-                $(let g = self.$r.backward(&cache.$r_prev.1, &cache.$r.0, &g, &mut grads.$r);)*
-                self.$f.backward_params(input, &cache.$f.0, &g, &mut grads.$f);
+                layer_tuple!(@to_first self, cache, grad_output, grads,
+                    $l $l_prev $dl, [$($r $r_prev $dr $dr_out),*]);
+                self.$f.backward_params(input, &cache.$f.0, &$df_out, &mut grads.$f);
             }
         }
+    };
+    // Backward from the last layer down to the second: each writes `∂J/∂input` into a
+    // buffer of its own (`d…`), which the layer before reads as its `∂J/∂output`.
+    (@to_first $s:ident, $cache:ident, $grad_output:ident, $grads:ident,
+        $l:tt $l_prev:tt $dl:ident, [$($r:tt $r_prev:tt $dr:ident $dr_out:ident),*]) => {
+        let mut $dl = Default::default();
+        $s.$l.backward_to(&$cache.$l_prev.1, &$cache.$l, $grad_output, &mut $grads.$l, &mut $dl);
+        $(
+            let mut $dr = Default::default();
+            $s.$r.backward_to(&$cache.$r_prev.1, &$cache.$r.0, &$dr_out, &mut $grads.$r, &mut $dr);
+        )*
     };
     // After the first layer: run the others in order (the first index is skipped).
     (@predict $s:ident, $x:ident, $first:tt $(, $i:tt)+) => {{
@@ -422,23 +522,27 @@ macro_rules! layer_tuple {
 }
 
 layer_tuple!(layers: [L0.0, L1.1], links: [L0 => L1],
-    first: L0.0 c0 o0, middle: [], last: L1.1 c1 after 0 o0,
+    first: L0.0 c0 o0 grad d1, middle: [], last: L1.1 c1 after 0 o0 grad d1,
     reverse_middle: []);
 layer_tuple!(layers: [L0.0, L1.1, L2.2], links: [L0 => L1, L1 => L2],
-    first: L0.0 c0 o0, middle: [L1.1 c1 o1 after o0], last: L2.2 c2 after 1 o1,
-    reverse_middle: [1 after 0]);
+    first: L0.0 c0 o0 grad d1, middle: [L1.1 c1 o1 after o0],
+    last: L2.2 c2 after 1 o1 grad d2,
+    reverse_middle: [1 after 0 grad d1 from d2]);
 layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3], links: [L0 => L1, L1 => L2, L2 => L3],
-    first: L0.0 c0 o0, middle: [L1.1 c1 o1 after o0, L2.2 c2 o2 after o1],
-    last: L3.3 c3 after 2 o2,
-    reverse_middle: [2 after 1, 1 after 0]);
+    first: L0.0 c0 o0 grad d1, middle: [L1.1 c1 o1 after o0, L2.2 c2 o2 after o1],
+    last: L3.3 c3 after 2 o2 grad d3,
+    reverse_middle: [2 after 1 grad d2 from d3, 1 after 0 grad d1 from d2]);
 layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3, L4.4],
     links: [L0 => L1, L1 => L2, L2 => L3, L3 => L4],
-    first: L0.0 c0 o0, middle: [L1.1 c1 o1 after o0, L2.2 c2 o2 after o1, L3.3 c3 o3 after o2],
-    last: L4.4 c4 after 3 o3,
-    reverse_middle: [3 after 2, 2 after 1, 1 after 0]);
+    first: L0.0 c0 o0 grad d1,
+    middle: [L1.1 c1 o1 after o0, L2.2 c2 o2 after o1, L3.3 c3 o3 after o2],
+    last: L4.4 c4 after 3 o3 grad d4,
+    reverse_middle: [3 after 2 grad d3 from d4, 2 after 1 grad d2 from d3,
+        1 after 0 grad d1 from d2]);
 layer_tuple!(layers: [L0.0, L1.1, L2.2, L3.3, L4.4, L5.5],
     links: [L0 => L1, L1 => L2, L2 => L3, L3 => L4, L4 => L5],
-    first: L0.0 c0 o0,
+    first: L0.0 c0 o0 grad d1,
     middle: [L1.1 c1 o1 after o0, L2.2 c2 o2 after o1, L3.3 c3 o3 after o2, L4.4 c4 o4 after o3],
-    last: L5.5 c5 after 4 o4,
-    reverse_middle: [4 after 3, 3 after 2, 2 after 1, 1 after 0]);
+    last: L5.5 c5 after 4 o4 grad d5,
+    reverse_middle: [4 after 3 grad d4 from d5, 3 after 2 grad d3 from d4,
+        2 after 1 grad d2 from d3, 1 after 0 grad d1 from d2]);

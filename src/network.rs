@@ -128,9 +128,10 @@ pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let (output, cache) = net.forward(x); //          a[L] and the caches    [N1–N3, S5]
-    let grad_output = loss.gradient(&output, y); //   ∂J/∂a[L]               [L3.6, C6]
-    net.backward_params(x, &cache, &grad_output, grads); // every δ, dW, db  [S1–S4]
+    let (mut output, mut cache) = (Matrix::zeros(), N::Cache::default());
+    net.forward_to(x, &mut output, &mut cache); //         a[L] and the caches    [N1–N3, S5]
+    let grad_output = loss.gradient(&output, y); //        ∂J/∂a[L]               [L3.6, C6]
+    net.backward_params(x, &cache, &grad_output, grads); // every δ, dW, db       [S1–S4]
 }
 
 /// Like [`gradients`], and also returns the cost `J` of the batch \[C6\] (from
@@ -148,7 +149,8 @@ where
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let (output, cache) = net.forward(x); //                    a[L], caches   [N1–N3, S5]
+    let (mut output, mut cache) = (Matrix::zeros(), N::Cache::default());
+    net.forward_to(x, &mut output, &mut cache); //                  a[L], caches   [N1–N3, S5]
     let (cost, grad_output) = loss.cost_and_gradient(&output, y); // J, ∂J/∂a[L] [C6, L3.6]
     net.backward_params(x, &cache, &grad_output, grads); //        δ, dW, db     [S1–S4]
     cost

@@ -297,18 +297,24 @@ macro_rules! wrapper {
                 self.0.predict(input)
             }
 
-            fn forward(&self, input: &Matrix<T, $I, M>) -> (Matrix<T, $O, M>, Self::Cache) {
-                self.0.forward(input)
+            fn forward_to(
+                &self,
+                input: &Matrix<T, $I, M>,
+                output: &mut Matrix<T, $O, M>,
+                cache: &mut Self::Cache,
+            ) {
+                self.0.forward_to(input, output, cache)
             }
 
-            fn backward(
+            fn backward_to(
                 &self,
                 input: &Matrix<T, $I, M>,
                 cache: &Self::Cache,
                 grad_output: &Matrix<T, $O, M>,
                 grads: &mut Self,
-            ) -> Matrix<T, $I, M> {
-                self.wrong_backward(input, cache, grad_output, &mut grads.0)
+                grad_input: &mut Matrix<T, $I, M>,
+            ) {
+                *grad_input = self.wrong_backward(input, cache, grad_output, &mut grads.0);
             }
         }
     };

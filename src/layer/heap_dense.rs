@@ -168,13 +168,18 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> HeapDense<T, I
     /// `z = W a_prev + b`, with `b` added to every column [N1, S5].
     pub fn pre_activation<const M: usize>(&self, input: &Matrix<T, I, M>) -> Matrix<T, O, M> {
         let mut z = Matrix::zeros();
-        kernels::matmul(self.weights.as_array(), input.as_array(), z.as_mut_array());
-        for (row, b) in z.as_mut_array().iter_mut().zip(self.bias.iter()) {
+        self.pre_activation_to(input, z.as_mut_array());
+        z
+    }
+
+    /// Writes `z = W a_prev + b` into `z`, overwriting it.
+    fn pre_activation_to<const M: usize>(&self, input: &Matrix<T, I, M>, z: &mut [[T; M]; O]) {
+        kernels::matmul(self.weights.as_array(), input.as_array(), z);
+        for (row, b) in z.iter_mut().zip(self.bias.iter()) {
             for v in row.iter_mut() {
                 *v += *b;
             }
         }
-        z
     }
 
     /// `δ = ∂J/∂z = ∂J/∂a ⊙ g'(z)`: the diagonal Jacobian `diag(g'(z))` [L2.3] applied as
@@ -226,6 +231,15 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> core::fmt::Deb
             .field("bias", &self.bias)
             .field("activation", &self.activation)
             .finish()
+    }
+}
+
+impl<T: Scalar, const O: usize, const M: usize> Default for HeapDenseCache<T, O, M> {
+    /// `z` all zeros, on the heap: the place [`forward_to`](Layer::forward_to) writes into.
+    fn default() -> Self {
+        HeapDenseCache {
+            z: HeapMatrix::zeros(),
+        }
     }
 }
 
@@ -285,14 +299,17 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
         self.pre_activation(input).map(|z| g.value(z))
     }
 
-    fn forward(&self, input: &Matrix<T, I, M>) -> (Matrix<T, O, M>, Self::Cache) {
+    fn forward_to(
+        &self,
+        input: &Matrix<T, I, M>,
+        output: &mut Matrix<T, O, M>,
+        cache: &mut Self::Cache,
+    ) {
         let g = self.activation;
-        let z = self.pre_activation(input); // z = W a_prev + b   [N1, S5]
-        let a = z.map(|z| g.value(z)); //       a = g(z)           [N1, N5]
-        let cache = HeapDenseCache {
-            z: HeapMatrix::from_matrix(&z),
-        };
-        (a, cache)
+        self.pre_activation_to(input, cache.z.as_mut_array()); // z = W a_prev + b   [N1, S5]
+        for (a, z) in output.iter_mut().zip(cache.z.iter()) {
+            *a = g.value(*z); //                                   a = g(z)           [N1, N5]
+        }
     }
 
     /// Backward pass of `z = W a_prev + b`, `a = g(z)`, given `∂J/∂a` \[S4\], as
@@ -306,20 +323,19 @@ impl<T: Scalar, const I: usize, const O: usize, const M: usize, A: Activation<T>
     /// ```
     ///
     /// `dW` and `db` are written straight into the heap matrices of `grads`.
-    fn backward(
+    fn backward_to(
         &self,
         input: &Matrix<T, I, M>,
         cache: &Self::Cache,
         grad_output: &Matrix<T, O, M>,
         grads: &mut Self,
-    ) -> Matrix<T, I, M> {
+        grad_input: &mut Matrix<T, I, M>,
+    ) {
         let (w, a_prev) = (self.weights.as_array(), input.as_array());
-        let mut grad_input = Matrix::zeros();
         let delta = self.delta(&cache.z, grad_output); //                δ = ∂J/∂a ⊙ g'(z)   [L2.3, L2.7]
         kernels::matmul_tr(delta.as_array(), a_prev, grads.weights.as_mut_array()); // dW = δ a_prevᵀ [L2.5, L2.8]
         kernels::row_sums(delta.as_array(), grads.bias.as_mut_array()); // db = Σ_columns δ    [L2.6, L2.9]
         kernels::tr_matmul(w, delta.as_array(), grad_input.as_mut_array()); // ∂J/∂a_prev = Wᵀ δ [L2.2]
-        grad_input
     }
 
     fn backward_params(
