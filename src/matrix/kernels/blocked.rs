@@ -17,13 +17,13 @@
 //!   partial sums. Here each block of `Bᵀ` (at most 64 × 64) is transposed once into a
 //!   buffer on the stack, and the tiles then run over it as over a `B` in row-major
 //!   order: an accumulation of outer products, each loaded vector of `B` serving `MR`
-//!   rows. So a large `A Bᵀ` is summed in the order `k = 0, 1, …` like `A B`.
+//!   rows. So a large `A Bᵀ` is summed in the order `k = 0, 1, …` like `A B`, with the
+//!   same tiles.
 //!
 //! The tiles are generic over an [`Isa`], the vector width and register budget they are
 //! shaped for: [`Native`] is the target the crate is compiled for (what the parent
 //! module's constants say), [`Avx2`] and [`Avx512`] are what `crate::simd` instantiates
-//! inside functions compiled for those extensions; each names the shape of its tiles
-//! over a packed block too ([`Isa::Packed`]). Every output entry is summed in the
+//! inside functions compiled for those extensions. Every output entry is summed in the
 //! order of `k` whatever the tile, so all of them give the same bits.
 
 use super::{ACC_REGS, MAX_NV, VECTOR_BYTES, axpy_rows};
@@ -32,8 +32,6 @@ use core::mem::size_of;
 
 /// The vector width and register budget that a set of tiles is shaped for.
 pub(crate) trait Isa {
-    /// The shape of the tiles that run over a packed block of `Bᵀ` in [`matmul_tr`].
-    type Packed: Isa;
     /// Bytes in one SIMD register.
     const VECTOR_BYTES: usize;
     /// How many vector registers a tile's accumulators may occupy: about half the file.
@@ -47,14 +45,12 @@ pub(crate) trait Isa {
 pub(crate) struct Native;
 
 impl Isa for Native {
-    type Packed = Native;
     const VECTOR_BYTES: usize = VECTOR_BYTES;
     const ACC_REGS: usize = ACC_REGS;
     const MAX_NV: usize = MAX_NV;
 }
 
-/// AVX2: 16 registers of 32 bytes; tiles of one row by up to 8 vectors where `B` is read
-/// in place ([`matmul`], [`tr_matmul`]).
+/// AVX2: 16 registers of 32 bytes; tiles of one row by up to 8 vectors.
 ///
 /// Without fused multiply-adds each product needs a register of its own before it is
 /// added, so a tile of 2 rows by 4 vectors (8 accumulators, 4 loaded vectors of `B`, 2
@@ -62,31 +58,19 @@ impl Isa for Native {
 /// accumulators, 1 broadcast, and takes each vector of `B` straight from memory as an
 /// operand of the multiply. Measured on a Zen 1 core (one process running both, the
 /// best of 25 alternating runs): a 64 × 64 product 20.2 → 18.5 µs, and a 784 → 128
-/// layer's `W x` on a batch of 64 511 → 462 µs. Over a packed block of `Bᵀ`
-/// ([`matmul_tr`]) the one-row tiles were slower (549 → 631 µs for `δ xᵀ` of the same
-/// layer), so that path keeps [`Avx2Packed`]'s tiles.
+/// layer's `W x` on a batch of 64 511 → 462 µs. Over the packed block of `Bᵀ` in
+/// [`matmul_tr`] they are faster too, provided the block is aligned (see [`Aligned`]):
+/// `δ xᵀ` of the same layer (`mul_tr_128x64_784x64`, which also times a copy of the
+/// 400 KB result) took 224 µs with tiles of 2 rows by 4 vectors and 200 µs with these,
+/// best of alternating runs on a Zen 3 core.
 #[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
 pub(crate) struct Avx2;
 
 #[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
 impl Isa for Avx2 {
-    type Packed = Avx2Packed;
     const VECTOR_BYTES: usize = 32;
     const ACC_REGS: usize = 8;
     const MAX_NV: usize = 8;
-}
-
-/// AVX2 over a packed block of `Bᵀ` ([`matmul_tr`]): tiles of up to 4 vectors by 2 rows,
-/// each loaded vector of the block serving both rows.
-#[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
-pub(crate) struct Avx2Packed;
-
-#[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
-impl Isa for Avx2Packed {
-    type Packed = Avx2Packed;
-    const VECTOR_BYTES: usize = 32;
-    const ACC_REGS: usize = 8;
-    const MAX_NV: usize = 4;
 }
 
 /// AVX-512: 32 registers of 64 bytes; tiles of up to 4 vectors by 4 rows.
@@ -95,7 +79,6 @@ pub(crate) struct Avx512;
 
 #[cfg(all(feature = "simd-dispatch", target_arch = "x86_64"))]
 impl Isa for Avx512 {
-    type Packed = Avx512;
     const VECTOR_BYTES: usize = 64;
     const ACC_REGS: usize = 16;
     const MAX_NV: usize = 4;
@@ -115,6 +98,16 @@ pub(crate) const BLOCK_BYTES: usize = 16 * 1024;
 /// Rows of `B` per block in [`matmul_tr`]'s packing buffer (`[[T; JB]; KP]`: 16 KiB in
 /// `f32`, 32 KiB in `f64`, on the stack).
 const KP: usize = 64;
+
+/// [`matmul_tr`]'s packing buffer, aligned to a cache line, so that no vector read from
+/// it straddles two lines.
+///
+/// The one-row AVX2 tiles take each vector of the block as an operand of a multiply, 8
+/// per step of `k`: on the stack without this alignment, half of them straddled two
+/// lines, and `mul_tr_128x64_784x64` took 262 µs instead of 191 µs on a Zen 3 core (the
+/// tiles of 2 rows by 4 vectors used before did not mind: 224 µs either way).
+#[repr(C, align(64))]
+struct Aligned<X>(X);
 
 /// One block of a product: output columns `j0 .. j1`, steps `k0 .. k0 + rows.len()`,
 /// with `B(k, j) = rows[k − k0][col0 + j − j0]`.
@@ -164,6 +157,12 @@ pub(crate) fn tr_matmul<L: Isa, T: Scalar, const R: usize, const K: usize, const
 
 /// `out = A Bᵀ` for `A` (R × K), `B` (C × K): each block of `Bᵀ` is transposed into a
 /// buffer once, and the tiles run over it; every entry summed in the order of `k`.
+///
+/// The buffer is filled row by row, each row gathering one `k` from up to [`JB`] rows of
+/// `B`: LLVM builds vectors of these and stores them whole, where filling it column by
+/// column (one row of `B` at a time, contiguous reads) stored one scalar at a time, one
+/// cache line apart. Packing 12 blocks of 64 × 64 took 9.5 µs against 15.7 µs, and
+/// `mul_tr_128x64_784x64` went 203 → 193 µs on a Zen 3 core.
 #[cfg_attr(debug_assertions, inline)]
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn matmul_tr<L: Isa, T: Scalar, const R: usize, const K: usize, const C: usize>(
@@ -176,15 +175,16 @@ pub(crate) fn matmul_tr<L: Isa, T: Scalar, const R: usize, const K: usize, const
         return;
     }
     let a_at = |i0: usize, k: usize, r: usize| a[i0 + r][k];
-    let mut packed = [[T::ZERO; JB]; KP];
+    let mut packed = Aligned([[T::ZERO; JB]; KP]);
+    let packed = &mut packed.0;
     for j0 in (0..C).step_by(JB) {
         let j1 = (j0 + JB).min(C);
         for k0 in (0..K).step_by(KP) {
             let k1 = (k0 + KP).min(K);
             // packed[t][x] = Bᵀ(k0 + t, j0 + x) = B[j0 + x][k0 + t]
-            for (x, b_row) in b[j0..j1].iter().enumerate() {
-                for (packed_row, b_xk) in packed.iter_mut().zip(&b_row[k0..k1]) {
-                    packed_row[x] = *b_xk;
+            for (k, packed_row) in (k0..k1).zip(packed.iter_mut()) {
+                for (p, b_row) in packed_row.iter_mut().zip(&b[j0..j1]) {
+                    *p = b_row[k];
                 }
             }
             let panel = Panel {
@@ -194,7 +194,7 @@ pub(crate) fn matmul_tr<L: Isa, T: Scalar, const R: usize, const K: usize, const
                 j0,
                 j1,
             };
-            by_lanes::<L::Packed, T, C, JB>(&a_at, &panel, out);
+            by_block::<L, T, C, JB>(&a_at, &panel, out);
         }
     }
 }
@@ -229,48 +229,79 @@ fn in_place<L: Isa, T: Scalar, const K: usize, const C: usize>(
                 j0,
                 j1,
             };
-            by_lanes::<L, T, C, C>(a_at, &panel, out);
+            by_block::<L, T, C, C>(a_at, &panel, out);
         }
     }
 }
 
-/// Picks the vector width `W`: the widest of 16, 8, 4, 2 lanes that `L` has, that is at
-/// least a 128-bit register, and that a row of `C` holds; else scalars.
+/// Runs [`by_lanes`] with tiles shaped for the panel's columns: for all `C` columns in
+/// every block but the last of a `C` that is not a multiple of [`JB`] (`LAST`), whose
+/// `C % JB` columns get tiles of their own.
+///
+/// Shaped for all of `C`, the 16 columns left of 784 in [`matmul_tr`] ran tiles of one
+/// row by 2 vectors with AVX2: 2 accumulators, so each step waited for the previous add
+/// (about 4 % of `mul_tr_128x64_784x64`'s samples for 2 % of its work). Shaped for 16
+/// columns, they are tiles of 4 rows by 2 vectors, half that share (192 → 190 µs).
 #[cfg_attr(debug_assertions, inline)]
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn by_lanes<L: Isa, T: Scalar, const C: usize, const N: usize>(
+fn by_block<L: Isa, T: Scalar, const C: usize, const N: usize>(
+    a_at: &impl Fn(usize, usize, usize) -> T,
+    panel: &Panel<'_, T, N>,
+    out: &mut [[T; C]],
+) {
+    // A `C` below `JB` is one block of `C % JB = C` columns: one shape. For such a `C`
+    // the constant makes the first branch dead before monomorphisation.
+    if const { C % JB != 0 && C >= JB } && panel.j1 - panel.j0 < JB {
+        by_lanes::<L, T, C, N, true>(a_at, panel, out);
+        return;
+    }
+    by_lanes::<L, T, C, N, false>(a_at, panel, out);
+}
+
+/// The columns that tiles are shaped for: `C % JB` in the last block (`last`) of a `C`
+/// that is not a multiple of [`JB`], else `C`.
+const fn shape_cols(c: usize, last: bool) -> usize {
+    if last && c % JB != 0 { c % JB } else { c }
+}
+
+/// Picks the vector width `W`: the widest of 16, 8, 4, 2 lanes that `L` has, that is at
+/// least a 128-bit register, and that the block's columns ([`shape_cols`]) hold; else
+/// scalars.
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn by_lanes<L: Isa, T: Scalar, const C: usize, const N: usize, const LAST: bool>(
     a_at: &impl Fn(usize, usize, usize) -> T,
     panel: &Panel<'_, T, N>,
     out: &mut [[T; C]],
 ) {
     // All conditions are constants (`if const`): only the chosen branch is compiled.
-    if const { fits::<L, T, C>(16) } {
-        by_tiles::<L, T, C, N, 16>(a_at, panel, out);
-    } else if const { fits::<L, T, C>(8) } {
-        by_tiles::<L, T, C, N, 8>(a_at, panel, out);
-    } else if const { fits::<L, T, C>(4) } {
-        by_tiles::<L, T, C, N, 4>(a_at, panel, out);
-    } else if const { fits::<L, T, C>(2) } {
-        by_tiles::<L, T, C, N, 2>(a_at, panel, out);
+    if const { fits::<L, T>(shape_cols(C, LAST), 16) } {
+        by_tiles::<L, T, C, N, 16, LAST>(a_at, panel, out);
+    } else if const { fits::<L, T>(shape_cols(C, LAST), 8) } {
+        by_tiles::<L, T, C, N, 8, LAST>(a_at, panel, out);
+    } else if const { fits::<L, T>(shape_cols(C, LAST), 4) } {
+        by_tiles::<L, T, C, N, 4, LAST>(a_at, panel, out);
+    } else if const { fits::<L, T>(shape_cols(C, LAST), 2) } {
+        by_tiles::<L, T, C, N, 2, LAST>(a_at, panel, out);
     } else {
-        by_tiles::<L, T, C, N, 1>(a_at, panel, out);
+        by_tiles::<L, T, C, N, 1, LAST>(a_at, panel, out);
     }
 }
 
-/// `true` if vectors of `w` lanes of `T` suit `L` and a row of `C`: `L` has at least
-/// `w` lanes, they fill at least a 128-bit register, and the row holds `w` entries.
-const fn fits<L: Isa, T, const C: usize>(w: usize) -> bool {
-    w <= L::VECTOR_BYTES / size_of::<T>() && w * size_of::<T>() >= 16 && C >= w
+/// `true` if vectors of `w` lanes of `T` suit `L` and `cols` columns: `L` has at least
+/// `w` lanes, they fill at least a 128-bit register, and the columns hold `w` entries.
+const fn fits<L: Isa, T>(cols: usize, w: usize) -> bool {
+    w <= L::VECTOR_BYTES / size_of::<T>() && w * size_of::<T>() >= 16 && cols >= w
 }
 
 /// The tile height for vectors of `W` lanes: `L::ACC_REGS / NV`, for tiles `NV` vectors
-/// wide (`L::MAX_NV`, 4, 2 or 1, as many as a row of `C` holds).
-const fn tile_rows<L: Isa, const C: usize, const W: usize>() -> usize {
-    let nv = if C >= L::MAX_NV * W {
+/// wide (`L::MAX_NV`, 4, 2 or 1, as many as `cols` columns hold).
+const fn tile_rows<L: Isa, const W: usize>(cols: usize) -> usize {
+    let nv = if cols >= L::MAX_NV * W {
         L::MAX_NV
-    } else if C >= 4 * W {
+    } else if cols >= 4 * W {
         4
-    } else if C >= 2 * W {
+    } else if cols >= 2 * W {
         2
     } else {
         1
@@ -281,18 +312,18 @@ const fn tile_rows<L: Isa, const C: usize, const W: usize>() -> usize {
 /// Runs [`by_rows`] with the tile height `MR` = [`tile_rows`].
 #[cfg_attr(debug_assertions, inline)]
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn by_tiles<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize>(
+fn by_tiles<L: Isa, T: Scalar, const C: usize, const N: usize, const W: usize, const LAST: bool>(
     a_at: &impl Fn(usize, usize, usize) -> T,
     panel: &Panel<'_, T, N>,
     out: &mut [[T; C]],
 ) {
-    if const { tile_rows::<L, C, W>() == 16 } {
+    if const { tile_rows::<L, W>(shape_cols(C, LAST)) == 16 } {
         by_rows::<L, T, C, N, W, 16>(a_at, panel, out);
-    } else if const { tile_rows::<L, C, W>() == 8 } {
+    } else if const { tile_rows::<L, W>(shape_cols(C, LAST)) == 8 } {
         by_rows::<L, T, C, N, W, 8>(a_at, panel, out);
-    } else if const { tile_rows::<L, C, W>() == 4 } {
+    } else if const { tile_rows::<L, W>(shape_cols(C, LAST)) == 4 } {
         by_rows::<L, T, C, N, W, 4>(a_at, panel, out);
-    } else if const { tile_rows::<L, C, W>() == 2 } {
+    } else if const { tile_rows::<L, W>(shape_cols(C, LAST)) == 2 } {
         by_rows::<L, T, C, N, W, 2>(a_at, panel, out);
     } else {
         by_rows::<L, T, C, N, W, 1>(a_at, panel, out);

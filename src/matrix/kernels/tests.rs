@@ -238,6 +238,10 @@ level_shapes! {
     levels_blocks_33_130_131: 33, 130, 131;
     levels_layer_like_10_129_64: 10, 129, 64;
     levels_layer_like_20_64_200: 20, 64, 200;
+    // A last block of columns narrower than 64 gets tiles shaped for its width (16 and
+    // 40 columns), with remainders of their rows.
+    levels_last_block_19_20_80: 19, 20, 80;
+    levels_last_block_21_9_104: 21, 9, 104;
     levels_empty_inner: 20, 0, 300;
 }
 
