@@ -412,21 +412,7 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
         target: &Matrix<T, N, M>,
     ) -> RowVector<T, M> {
         const { assert!(N > 1, "softmax cross-entropy needs at least 2 outputs") };
-        RowVector::from_fn(|_, j| {
-            let column = ShiftedExpSum::of(output, j);
-            let ln_sum = column.rest.ln_1p(); // ln(1 + r) = logsumexp(z) − μ
-            let mut l = T::ZERO;
-            for k in 0..N {
-                // logsumexp(z) − zₖ = (μ − zₖ) + ln(1 + r); for k = a the first term is 0.
-                let gap = if k == column.argmax {
-                    T::ZERO
-                } else {
-                    column.max - output[(k, j)]
-                };
-                l += target[(k, j)] * (gap + ln_sum);
-            }
-            l
-        })
+        RowVector::from_fn(|_, j| ShiftedExpSum::of(output, j).loss(output, target, j))
     }
 
     #[inline(always)]
@@ -436,30 +422,31 @@ impl<T: Scalar> Loss<T> for SoftmaxCrossEntropy {
         target: &Matrix<T, N, M>,
     ) -> Matrix<T, N, M> {
         const { assert!(N > 1, "softmax cross-entropy needs at least 2 outputs") };
-        // ∂L/∂zₖ = ŷₖ Σⱼ yⱼ − yₖ, which is ŷ − y when the target sums to 1.
         let mut grad = *output;
-        let m = T::from_usize(M);
         for j in 0..M {
-            let column = ShiftedExpSum::of(output, j);
-            let sum = T::ONE + column.rest;
-            let mut total = T::ZERO;
-            for k in 0..N {
-                total += target[(k, j)];
-            }
-            for k in 0..N {
-                let y = target[(k, j)];
-                grad[(k, j)] = if k == column.argmax && y + y >= total {
-                    // Mostly the target's class: ŷ_a Σy − y_a = (Σy − y_a) − Σy (1 − ŷ_a),
-                    // with 1 − ŷ_a = r / (1 + r) computed without a subtraction.
-                    (total - y) - total * (column.rest / sum)
-                } else if k == column.argmax {
-                    total / sum - y // ŷ_a = 1 / (1 + r)
-                } else {
-                    total * ((output[(k, j)] - column.max).exp() / sum) - y
-                } / m;
-            }
+            ShiftedExpSum::of(output, j).gradient(target, &mut grad, j);
         }
         grad
+    }
+
+    /// [`cost`](Loss::cost) and [`gradient`](Loss::gradient) from one pass over each
+    /// column: its maximum and exponentials are computed once for both (the separate
+    /// methods compute them twice), with the same operations, so the bits are theirs.
+    #[inline(always)]
+    fn cost_and_gradient<const N: usize, const M: usize>(
+        &self,
+        output: &Matrix<T, N, M>,
+        target: &Matrix<T, N, M>,
+    ) -> (T, Matrix<T, N, M>) {
+        const { assert!(N > 1, "softmax cross-entropy needs at least 2 outputs") };
+        let mut grad = *output;
+        let mut losses = RowVector::<T, M>::zeros();
+        for j in 0..M {
+            let column = ShiftedExpSum::of(output, j);
+            losses[(0, j)] = column.loss(output, target, j);
+            column.gradient(target, &mut grad, j);
+        }
+        (losses.sum() / T::from_usize(M), grad)
     }
 }
 
@@ -477,7 +464,7 @@ pub fn softmax<T: Scalar, const N: usize, const M: usize>(z: &Matrix<T, N, M>) -
             out[(k, j)] = if k == column.argmax {
                 T::ONE / sum
             } else {
-                (z[(k, j)] - column.max).exp() / sum
+                column.exps[k] / sum
             };
         }
     }
@@ -485,7 +472,7 @@ pub fn softmax<T: Scalar, const N: usize, const M: usize>(z: &Matrix<T, N, M>) -
 }
 
 /// One column of logits, shifted by its maximum: `Σₖ e^(zₖ − μ) = 1 + rest`.
-struct ShiftedExpSum<T> {
+struct ShiftedExpSum<T, const N: usize> {
     /// `a`, the row of the column's maximum (the first one, if tied).
     argmax: usize,
     /// `μ = z_a`.
@@ -493,21 +480,26 @@ struct ShiftedExpSum<T> {
     /// `r = Σ_{k≠a} e^(zₖ − μ)`, kept apart from the arg max's term `1` so that
     /// `ln(1 + r)` and `r / (1 + r)` are exact even when `r` is tiny.
     rest: T,
+    /// `e^(zₖ − μ)` for `k ≠ a` (the arg max's entry is unused): the terms of `r`, which
+    /// the gradient needs again.
+    exps: [T; N],
 }
 
-impl<T: Scalar> ShiftedExpSum<T> {
+impl<T: Scalar, const N: usize> ShiftedExpSum<T, N> {
     /// The arg max, maximum and `r` of column `j`. A NaN or infinite logit makes `r`
     /// NaN, and the loss and gradient with it: a NaN is never the maximum unless it is
     /// first, so its term `e^(NaN − μ)` is summed, and `r` starts from `0 · μ`, which is
     /// `±0` for a finite maximum and NaN for a NaN or infinite one.
     #[inline(always)]
-    fn of<const N: usize, const M: usize>(z: &Matrix<T, N, M>, j: usize) -> Self {
+    fn of<const M: usize>(z: &Matrix<T, N, M>, j: usize) -> Self {
+        let mut exps = [T::ZERO; N];
         if N == 0 {
             let zero = T::ZERO;
             return ShiftedExpSum {
                 argmax: 0,
                 max: zero,
                 rest: zero,
+                exps,
             };
         }
         let (mut argmax, mut max) = (0, z[(0, j)]);
@@ -517,11 +509,63 @@ impl<T: Scalar> ShiftedExpSum<T> {
             }
         }
         let mut rest = T::ZERO * max; // 0 · μ: ±0, or NaN for μ = NaN or ±∞
-        for k in 0..N {
+        for (k, e) in exps.iter_mut().enumerate() {
             if k != argmax {
-                rest += (z[(k, j)] - max).exp();
+                *e = (z[(k, j)] - max).exp();
+                rest += *e;
             }
         }
-        ShiftedExpSum { argmax, max, rest }
+        ShiftedExpSum {
+            argmax,
+            max,
+            rest,
+            exps,
+        }
+    }
+
+    /// The loss of column `j`: `Σₖ yₖ (logsumexp(z) − zₖ)`.
+    #[inline(always)]
+    fn loss<const M: usize>(&self, z: &Matrix<T, N, M>, target: &Matrix<T, N, M>, j: usize) -> T {
+        let ln_sum = self.rest.ln_1p(); // ln(1 + r) = logsumexp(z) − μ
+        let mut l = T::ZERO;
+        for k in 0..N {
+            // logsumexp(z) − zₖ = (μ − zₖ) + ln(1 + r); for k = a the first term is 0.
+            let gap = if k == self.argmax {
+                T::ZERO
+            } else {
+                self.max - z[(k, j)]
+            };
+            l += target[(k, j)] * (gap + ln_sum);
+        }
+        l
+    }
+
+    /// Writes column `j` of `∂J/∂z = (ŷ Σⱼ yⱼ − y) / m` into `grad`; `ŷ − y` when the
+    /// target sums to 1.
+    #[inline(always)]
+    fn gradient<const M: usize>(
+        &self,
+        target: &Matrix<T, N, M>,
+        grad: &mut Matrix<T, N, M>,
+        j: usize,
+    ) {
+        let m = T::from_usize(M);
+        let sum = T::ONE + self.rest;
+        let mut total = T::ZERO;
+        for k in 0..N {
+            total += target[(k, j)];
+        }
+        for k in 0..N {
+            let y = target[(k, j)];
+            grad[(k, j)] = if k == self.argmax && y + y >= total {
+                // Mostly the target's class: ŷ_a Σy − y_a = (Σy − y_a) − Σy (1 − ŷ_a),
+                // with 1 − ŷ_a = r / (1 + r) computed without a subtraction.
+                (total - y) - total * (self.rest / sum)
+            } else if k == self.argmax {
+                total / sum - y // ŷ_a = 1 / (1 + r)
+            } else {
+                total * (self.exps[k] / sum) - y
+            } / m;
+        }
     }
 }

@@ -234,6 +234,8 @@ proptest! {
         z in matrix_in::<2, 9>(-40.0..40.0),
         y in labels::<2, 9>(),
         p in distributions::<2, 9>(),
+        z10 in matrix_in::<10, 9>(-40.0..40.0),
+        p10 in distributions::<10, 9>(),
     ) {
         // 9 columns: the cost's sum over the columns takes the 8-partial-sum path.
         fn same<L: Loss<T>, T: Scalar, const N: usize, const M: usize>(
@@ -253,6 +255,12 @@ proptest! {
         same(CrossEntropy, &p, &y)?;
         same(SigmoidCrossEntropy, &z, &y)?;
         same(SoftmaxCrossEntropy, &z, &y)?;
+        // ten classes, with soft targets (each column a distribution), in f64 and f32:
+        // the fused softmax reuses each column's exponentials for the gradient
+        same(SoftmaxCrossEntropy, &z10, &p10)?;
+        let z10_32: Matrix<f32, 10, 9> = Matrix::from_fn(|i, j| z10[(i, j)] as f32);
+        let p10_32: Matrix<f32, 10, 9> = Matrix::from_fn(|i, j| p10[(i, j)] as f32);
+        same(SoftmaxCrossEntropy, &z10_32, &p10_32)?;
         // and in f32, where the fused loop of SigmoidCrossEntropy is what training runs
         let z32: Matrix<f32, 2, 9> = Matrix::from_fn(|i, j| z[(i, j)] as f32);
         let y32: Matrix<f32, 2, 9> = Matrix::from_fn(|i, j| y[(i, j)] as f32);
