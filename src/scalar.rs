@@ -59,6 +59,13 @@ pub trait Scalar:
 
     /// Converts an `f64`, rounding to nearest when `Self` is `f32`.
     fn from_f64(x: f64) -> Self;
+
+    /// `self · a + b` rounded once (a fused multiply-add), with the `fma` feature: what
+    /// the large products sum with in that mode. A CPU instruction where the build or
+    /// the dispatch level has FMA, else std's correctly rounded software `fma`: the
+    /// same bits either way.
+    #[cfg(feature = "fma")]
+    fn fused_mul_add(self, a: Self, b: Self) -> Self;
     /// Converts to `f64` exactly.
     fn to_f64(self) -> f64;
     /// Converts a count (a batch size, an index) to `Self`.
@@ -118,6 +125,11 @@ macro_rules! impl_scalar {
             #[inline(always)]
             fn from_f64(x: f64) -> Self {
                 x as $t
+            }
+            #[cfg(feature = "fma")]
+            #[inline(always)]
+            fn fused_mul_add(self, a: Self, b: Self) -> Self {
+                $t::mul_add(self, a, b)
             }
             #[inline(always)]
             fn to_f64(self) -> f64 {

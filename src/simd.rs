@@ -22,6 +22,27 @@
 //! at once, never how one is rounded: baseline, AVX2 and AVX-512 give identical results,
 //! run after run (the crate's unit tests compare the bits of all three in one process).
 //!
+//! # The `fma` feature
+//!
+//! With the `fma` feature (off by default) the large products sum with fused
+//! multiply-adds instead: each `acc + a·b` rounded once. Every level still gives the
+//! same bits, because a fused multiply-add is correctly rounded wherever it runs: the
+//! AVX2 and AVX-512 levels are compiled with FMA (and chosen only on CPUs that have
+//! it), and the baseline calls std's software `fma` unless the build targets FMA. So
+//! training is still reproducible on every x86-64 CPU, but its bits are no longer
+//! those of the textbook loop, and on a CPU without FMA the large products run a
+//! software `fma` per multiply-add, many times slower. Products below 4 096
+//! multiply-adds (the seed network's) are computed as in the default mode.
+//!
+//! Why it is not the default: the default mode's results equal the textbook product
+//! bit for bit, which is what the crate's tests hold every kernel to and what a reader
+//! of the derivation can check by hand, and it runs at full speed on every CPU. Why it
+//! exists: without FMA each product needs a register of its own before it is added,
+//! which leaves AVX2's 16 registers one short of the tiles that keep the load ports
+//! below the arithmetic; with it, the two large products of a 784 → 128 layer run
+//! 12–14 % faster on a Zen 3 core (see `Avx2` in the blocked kernels and
+//! `benches/README.md`).
+//!
 //! # Choosing the level
 //!
 //! [`level`] detects the CPU once (`is_x86_feature_detected!`) and caches the answer.
@@ -97,9 +118,12 @@ struct Levels {
 fn levels() -> Levels {
     static LEVELS: std::sync::OnceLock<Levels> = std::sync::OnceLock::new();
     *LEVELS.get_or_init(|| {
-        let detected = if std::arch::is_x86_feature_detected!("avx512f") {
+        // With `fma` both levels are compiled with FMA as well, so they need it too
+        // (every AVX-512F CPU and nearly every AVX2 CPU has it).
+        let fma = !cfg!(feature = "fma") || std::arch::is_x86_feature_detected!("fma");
+        let detected = if fma && std::arch::is_x86_feature_detected!("avx512f") {
             Level::Avx512
-        } else if std::arch::is_x86_feature_detected!("avx2") {
+        } else if fma && std::arch::is_x86_feature_detected!("avx2") {
             Level::Avx2
         } else {
             Level::Baseline
@@ -167,14 +191,15 @@ macro_rules! at_level {
             match level.min(detected()) {
                 Level::Avx512 => {
                     // SAFETY: `detected()` is `Avx512` only if `is_x86_feature_detected!`
-                    // found AVX-512F on this CPU, which is all `x86::$kernel` enables.
+                    // found AVX-512F on this CPU (and FMA, with the `fma` feature), which
+                    // is all `x86::avx512::$kernel` enables.
                     unsafe { x86::avx512::$kernel(a, b, out) };
                     return;
                 }
                 Level::Avx2 => {
                     // SAFETY: `detected()` is `Avx2` or higher only if
-                    // `is_x86_feature_detected!` found AVX2 (AVX-512F CPUs have it too),
-                    // which is all `x86::avx2::$kernel` enables.
+                    // `is_x86_feature_detected!` found AVX2 (AVX-512F CPUs have it too)
+                    // and, with the `fma` feature, FMA: all `x86::avx2::$kernel` enables.
                     unsafe { x86::avx2::$kernel(a, b, out) };
                     return;
                 }
@@ -271,6 +296,12 @@ mod x86 {
         };
     }
 
+    #[cfg(not(feature = "fma"))]
     compiled_for!(avx2, "avx2", Avx2);
+    #[cfg(not(feature = "fma"))]
     compiled_for!(avx512, "avx512f", Avx512);
+    #[cfg(feature = "fma")]
+    compiled_for!(avx2, "avx2,fma", Avx2);
+    #[cfg(feature = "fma")]
+    compiled_for!(avx512, "avx512f,fma", Avx512);
 }

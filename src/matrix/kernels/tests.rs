@@ -1,6 +1,7 @@
 //! Every kernel against a naive triple loop, at odd sizes that exercise every tile
 //! shape and every remainder (1, 3, 5, 7, 17, 33, 65 and mixtures), and the large
-//! products at every dispatch level against the same loop, bit for bit.
+//! products at every dispatch level against the same loop, bit for bit (with the `fma`
+//! feature, the large products against the loop with fused multiply-adds).
 use super::*;
 use crate::simd::{self, Level};
 #[cfg(not(feature = "std"))]
@@ -37,6 +38,39 @@ fn naive<T: Scalar, const R: usize, const K: usize, const C: usize>(
     out
 }
 
+/// The textbook product with fused multiply-adds, `s = fma(a[i][k], b[k][j], s)` in the
+/// order of `k`: what the large products compute with the `fma` feature.
+#[cfg(feature = "fma")]
+fn naive_fused<T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a: &[[T; K]; R],
+    b: &[[T; C]; K],
+) -> [[T; C]; R] {
+    let mut out = [[T::ZERO; C]; R];
+    for i in 0..R {
+        for j in 0..C {
+            let mut s = T::ZERO;
+            for k in 0..K {
+                s = a[i][k].fused_mul_add(b[k][j], s);
+            }
+            out[i][j] = s;
+        }
+    }
+    out
+}
+
+/// What the kernels must equal bit for bit: the textbook loop, or with the `fma` feature
+/// its fused form for a large product.
+fn reference<T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a: &[[T; K]; R],
+    b: &[[T; C]; K],
+) -> [[T; C]; R] {
+    #[cfg(feature = "fma")]
+    if large::<R, K, C>() {
+        return naive_fused(a, b);
+    }
+    naive(a, b)
+}
+
 /// The same product in `f64`, as the reference for the reordered sums.
 fn naive_f64<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
@@ -71,7 +105,7 @@ fn check<T: Scalar, const R: usize, const K: usize, const C: usize>() {
     let seed = (R * 10_000 + K * 100 + C) as u64;
     let a = fill::<T, R, K>(seed);
     let b = fill::<T, K, C>(seed + 1);
-    let want = naive(&a, &b);
+    let want = reference(&a, &b);
     let exact = naive_f64(&a, &b);
     let shape = format!("{} {R}x{K} * {K}x{C}", T::NAME);
 
@@ -197,7 +231,7 @@ fn check_levels<T: Scalar, const R: usize, const K: usize, const C: usize>() {
     let (at, bt) = (transpose(&a), transpose(&b));
     let bits =
         |m: &[[T; C]; R]| -> Vec<u64> { m.iter().flatten().map(|v| v.to_bits_u64()).collect() };
-    let want = bits(&naive(&a, &b));
+    let want = bits(&reference(&a, &b));
     for level in levels() {
         let shape = format!("{} {R}x{K} * {K}x{C} at {}", T::NAME, level.name());
         let mut out = [[T::from_f64(f64::NAN); C]; R];
