@@ -21,11 +21,13 @@ ab=$root/target/ab
 mkdir -p "$ab"
 
 prepare() { # name, revision: a worktree of the revision, its bench target built
-  local dir=$ab/$1
+  local dir=$ab/$1 rev
+  # Resolved in the main checkout: inside an existing worktree, HEAD would be its own.
+  rev=$(git -C "$root" rev-parse --verify "$2^{commit}")
   if [ -d "$dir" ]; then
-    git -C "$dir" checkout -q --detach "$2"
+    git -C "$dir" checkout -q --detach "$rev"
   else
-    git -C "$root" worktree add -q --detach "$dir" "$2"
+    git -C "$root" worktree add -q --detach "$dir" "$rev"
   fi
   (cd "$dir" && CARGO_TARGET_DIR=$ab/$1-target cargo bench -q --bench "$bench" --no-run)
 }
