@@ -213,9 +213,9 @@ impl<T: Scalar, const I: usize, const O: usize, A: Activation<T>> Dense<T, I, O,
         z
     }
 
-    /// Writes `z = W a_prev + b` into `z`, overwriting it: [`pre_activation`]
-    /// (Dense::pre_activation) without a temporary, for a `z` that has its place already
-    /// (a cache's).
+    /// Writes `z = W a_prev + b` into `z`, overwriting it:
+    /// [`pre_activation`](Dense::pre_activation) without a temporary, for a `z` that has
+    /// its place already (a cache's).
     #[inline(always)]
     pub fn pre_activation_to<const M: usize>(
         &self,
