@@ -66,6 +66,7 @@ pub trait Scalar:
     /// same bits either way.
     #[cfg(feature = "fma")]
     fn fused_mul_add(self, a: Self, b: Self) -> Self;
+
     /// Converts to `f64` exactly.
     fn to_f64(self) -> f64;
     /// Converts a count (a batch size, an index) to `Self`.

@@ -25,17 +25,7 @@ fn naive<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
     b: &[[T; C]; K],
 ) -> [[T; C]; R] {
-    let mut out = [[T::ZERO; C]; R];
-    for i in 0..R {
-        for j in 0..C {
-            let mut s = T::ZERO;
-            for k in 0..K {
-                s += a[i][k] * b[k][j];
-            }
-            out[i][j] = s;
-        }
-    }
-    out
+    naive_with(a, b, |s, x, y| s + x * y)
 }
 
 /// The textbook product with fused multiply-adds, `s = fma(a[i][k], b[k][j], s)` in the
@@ -45,12 +35,22 @@ fn naive_fused<T: Scalar, const R: usize, const K: usize, const C: usize>(
     a: &[[T; K]; R],
     b: &[[T; C]; K],
 ) -> [[T; C]; R] {
+    naive_with(a, b, |s, x, y| x.fused_mul_add(y, s))
+}
+
+/// The triple loop, each entry `s = step(s, a[i][k], b[k][j])` from `s = 0` in the order
+/// of `k`.
+fn naive_with<T: Scalar, const R: usize, const K: usize, const C: usize>(
+    a: &[[T; K]; R],
+    b: &[[T; C]; K],
+    step: impl Fn(T, T, T) -> T,
+) -> [[T; C]; R] {
     let mut out = [[T::ZERO; C]; R];
     for i in 0..R {
         for j in 0..C {
             let mut s = T::ZERO;
             for k in 0..K {
-                s = a[i][k].fused_mul_add(b[k][j], s);
+                s = step(s, a[i][k], b[k][j]);
             }
             out[i][j] = s;
         }
