@@ -77,27 +77,16 @@ impl<T: Scalar> Sgd<T> {
 }
 
 impl<T: Scalar, N: Parameters<T>> Optimizer<T, N> for Sgd<T> {
-    #[inline]
+    // Inlined into the caller, so that a step which has just computed the gradient in
+    // registers updates the weights from there instead of through memory.
+    #[inline(always)]
     fn step(&mut self, net: &mut N, grads: &N) {
-        let alpha = self.learning_rate;
         match self.decay {
-            WeightDecay::L2(lambda) => {
-                for (block, (theta, d)) in net.blocks_mut().zip(grads.blocks()).enumerate() {
-                    if is_weight_block(block) {
-                        for (w, d) in theta.iter_mut().zip(d) {
-                            *w -= alpha * (*d + lambda * *w); // W := W − α (dW + λ W)
-                        }
-                    } else {
-                        for (b, d) in theta.iter_mut().zip(d) {
-                            *b -= alpha * *d; //                 b := b − α db
-                        }
-                    }
-                }
-            }
+            WeightDecay::L2(lambda) => l2_step(self.learning_rate, lambda, net, grads),
             // Decoupled decay is not offered for SGD (it is the same update as L2), so
             // only `None` reaches here: the hot loop of every SGD step, matrix by matrix.
             WeightDecay::None | WeightDecay::Decoupled(_) => {
-                net.add_scaled(-alpha, grads); // θ := θ − α dθ [C7]
+                net.add_scaled(-self.learning_rate, grads); // θ := θ − α dθ [C7]
             }
         }
     }
@@ -108,5 +97,21 @@ impl<T: Scalar, N: Parameters<T>> Optimizer<T, N> for Sgd<T> {
 
     fn set_learning_rate(&mut self, learning_rate: T) -> Result<()> {
         Sgd::set_learning_rate(self, learning_rate)
+    }
+}
+
+/// The SGD step with L2 weight decay `λ`: `W := W − α (dW + λ W)`, `b := b − α db`.
+#[inline(never)]
+fn l2_step<T: Scalar, N: Parameters<T>>(alpha: T, lambda: T, net: &mut N, grads: &N) {
+    for (block, (theta, d)) in net.blocks_mut().zip(grads.blocks()).enumerate() {
+        if is_weight_block(block) {
+            for (w, d) in theta.iter_mut().zip(d) {
+                *w -= alpha * (*d + lambda * *w); // W := W − α (dW + λ W)
+            }
+        } else {
+            for (b, d) in theta.iter_mut().zip(d) {
+                *b -= alpha * *d; //                 b := b − α db
+            }
+        }
     }
 }
