@@ -12,12 +12,12 @@
 //!
 //! - `f64`: the reduction and the rational approximation of fdlibm's `e_exp.c`
 //!   (Sun Microsystems, 1993, freely redistributable), error below 1 ulp;
-//! - `f32`: the same scheme in `f64` arithmetic (`2ᶠ` from a degree-6 polynomial),
-//!   rounded to `f32` once at the end: error below 0.55 ulp.
+//! - `f32`: Cody–Waite reduction in `f32` and the degree-7 polynomial of Cephes' `expf`
+//!   (S. L. Moshier), error about 1 ulp.
 //!
 //! `tests/exp.rs` measures both against the standard library over their whole range.
-//! Subnormal `f64` results are computed by scaling in two steps and may be off by one
-//! unit more. Overflow gives `+∞`, underflow `0`, and NaN stays NaN.
+//! Results that are subnormal are computed by scaling in two steps and may be off by
+//! one unit more. Overflow gives `+∞`, underflow `0`, and NaN stays NaN.
 //!
 //! The constants are written as published, with more digits than the type holds;
 //! the compiler rounds them to the nearest representable value, as their authors intended.
@@ -73,47 +73,61 @@ pub fn exp_f64(x: f64) -> f64 {
     }
 }
 
-/// `eˣ` in `f32`, computed in `f64` and rounded once: error below 0.55 ulp for every
-/// result, subnormal ones included.
-///
-/// `eˣ = 2ᵗ` with `t = x log₂e`, split as `t = k + f` (`k` an integer, `|f| ≤ ½`):
-///
-/// ```text
-/// eˣ = 2ᵏ · 2ᶠ,   2ᶠ from a degree-6 polynomial (relative error 2.6 · 10⁻⁹)
-/// ```
-///
-/// In `f64` the product `x log₂e` is within 10⁻¹⁴ of `x / ln 2`, so `f = t − k` needs
-/// no Cody–Waite split of `ln 2` into two parts; and every `2ᵏ`, from `f32`'s subnormals
-/// to past its overflow, is a normal `f64`, so the conversion back to `f32` rounds
-/// subnormal results and overflows to `+∞` by itself, with no select at the end. Its
-/// latency, which a per-example training step waits for in every sigmoid, is about 40
-/// cycles on Zen 3, against 53 for the `f32`-only Cody–Waite scheme it replaced.
+/// `1.5 · 2²³`, the same rounding trick as [`SHIFT_F64`] for `f32` (`|v| < 2²²`).
+const SHIFT_F32: f32 = 12_582_912.0;
+
+/// `2ᵏ` for `−126 ≤ k ≤ 127`, built from its bits.
+#[inline(always)]
+fn pow2_f32(k: i32) -> f32 {
+    f32::from_bits((k.wrapping_add(127) as u32) << 23)
+}
+
+/// `eˣ` in `f32`, error about 1 ulp for normal results.
 #[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
-    // Past these, eˣ is beyond f32's overflow (e⁸⁹ > 3.4 · 10³⁸) or below half its
-    // smallest subnormal (e⁻¹⁰⁴ < 7 · 10⁻⁴⁶), so clamping changes no result and keeps `k`
-    // in range for the rounding trick and for `pow2_f64`. NaN passes through `clamp`.
-    let x = f64::from(x.clamp(-104.0, 89.0));
-    let t = x * core::f64::consts::LOG2_E;
-    let shifted = t + SHIFT_F64; // k = round(t), read from the bits as in `exp_f64`
-    let k = shifted - SHIFT_F64;
-    let k_int = shifted.to_bits() as i64 - SHIFT_F64.to_bits() as i64;
-    let f = t - k; // exact: |f| ≤ ½ and a multiple of t's last bit
-    // 2ᶠ ≈ c₀ + c₁ f + … + c₆ f⁶, a Chebyshev fit on [−½, ½], in Estrin's scheme
-    // (pairs, then pairs of pairs): a chain of 3 multiply-adds instead of Horner's 6.
-    const C: [f64; 7] = [
-        1.0,
-        0.693_147_206_702_832_6,
-        0.240_226_509_222_887_57,
-        0.055_503_272_266_703_02,
-        0.009_618_056_678_524_637,
-        0.001_340_042_817_761_583_8,
-        0.000_154_614_446_985_691_3,
+    const LN2_HI: f32 = 0.693_359_375; // few significant bits: k · LN2_HI is exact
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    const LOG2E: f32 = core::f32::consts::LOG2_E;
+    const OVERFLOW: f32 = 88.722_84; // ln(f32::MAX)
+    const UNDERFLOW: f32 = -103.972_08; // ln(smallest subnormal / 2)
+
+    // No clamp on the way in (it would lengthen the chain a per-example step waits for):
+    // outside [UNDERFLOW, OVERFLOW] the arithmetic below gives garbage, which the selects
+    // at the end replace, so its integer part wraps instead of checking for overflow.
+    let shifted = x * LOG2E + SHIFT_F32; // k = round(x / ln 2), read from the bits too
+    let k = shifted - SHIFT_F32;
+    let k_int = (shifted.to_bits() as i32).wrapping_sub(SHIFT_F32.to_bits() as i32);
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    // eʳ ≈ 1 + r + r² (c₀ + c₁ r + c₂ r² + c₃ r³ + c₄ r⁴ + c₅ r⁵), Cephes' coefficients,
+    // evaluated in Estrin's scheme (pairs, then pairs of pairs) rather than Horner's:
+    // the same polynomial with a dependency chain of 3 multiply-adds instead of 6, which
+    // is what a per-example training step waits for.
+    const C: [f32; 6] = [
+        5.000_000_1e-1,
+        1.666_666_5e-1,
+        4.166_579_6e-2,
+        8.333_452e-3,
+        1.398_2e-3,
+        1.987_569_1e-4,
     ];
-    let f2 = f * f;
-    let f4 = f2 * f2;
-    let low = (C[0] + C[1] * f) + f2 * (C[2] + C[3] * f);
-    let high = (C[4] + C[5] * f) + f2 * C[6];
-    let p = low + f4 * high; // 2ᶠ
-    (p * pow2_f64(k_int)) as f32 // k from −151 to 129: a normal f64
+    let t = r * r;
+    let t2 = t * t;
+    let p01 = C[0] + C[1] * r;
+    let p23 = C[2] + C[3] * r;
+    let p45 = C[4] + C[5] * r;
+    let p = p01 + t * p23 + t2 * p45;
+    // eˣ = 2ᵏ (1 + r + t p), with 2ᵏ = q · 2^(k − k/2) in two normal halves. Multiplying
+    // by the power of two q is exact, so q (1 + r + t p) is summed as q + q r + (q t) p,
+    // bit for bit the same, with q r and q t ready before p is.
+    let k1 = k_int >> 1;
+    let q = pow2_f32(k1);
+    let y_q = (q * t) * p + q * r + q; // q eʳ
+    let result = y_q * pow2_f32(k_int.wrapping_sub(k1));
+    if x > OVERFLOW {
+        f32::INFINITY
+    } else if x < UNDERFLOW {
+        0.0
+    } else {
+        result
+    }
 }
