@@ -15,6 +15,8 @@
 //! `δ[3] = a[3] − y`, backward and the update, without evaluating the cost, which a step
 //! does not need;
 //! `sgd_step/backprop_with_cost` also computes the loss, as the peers' steps do.
+//! `minibatch64_step/backprop_workspace` holds the output and the forward caches across
+//! steps in a `network::Workspace` instead of zeroing fresh ones each step.
 //!
 //! `sgd_chain_floor` measures the longest chain of dependent operations in one SGD step,
 //! the latency that no implementation of the step can go below.
@@ -93,6 +95,21 @@ fn minibatch_step<T: Scalar, const M: usize>(
     sgd.step(net, grads);
 }
 
+/// [`minibatch_step`] with the output and the forward caches held across steps in a
+/// [`network::Workspace`], as a training loop can keep them.
+#[inline(never)]
+fn minibatch_step_in<T: Scalar, const M: usize>(
+    workspace: &mut network::Workspace<T, SeedNetwork<T>, M>,
+    net: &mut SeedNetwork<T>,
+    grads: &mut SeedNetwork<T>,
+    sgd: &mut Sgd<T>,
+    x: &Matrix<T, 3, M>,
+    y: &Matrix<T, 1, M>,
+) {
+    network::gradients_in(workspace, net, &SeedLoss::default(), x, y, grads);
+    sgd.step(net, grads);
+}
+
 fn seed_network_benches<T: Scalar>(c: &mut Criterion, suffix: &str) {
     let mut rng = Rng::new(2024);
     let start: SeedNetwork<T> = network::seed_network(&mut rng);
@@ -157,6 +174,28 @@ fn seed_network_benches<T: Scalar>(c: &mut Criterion, suffix: &str) {
             )
         })
     });
+    assert!(
+        backprop::Parameters::is_finite(&net),
+        "the benchmarked network diverged"
+    );
+    let (mut net, mut workspace) = (start, network::Workspace::default());
+    bench(
+        c,
+        &format!("minibatch64_step{suffix}"),
+        "backprop_workspace",
+        |b| {
+            b.iter(|| {
+                minibatch_step_in(
+                    &mut workspace,
+                    &mut net,
+                    &mut grads,
+                    &mut sgd,
+                    black_box(&xb),
+                    black_box(&yb),
+                )
+            })
+        },
+    );
     assert!(
         backprop::Parameters::is_finite(&net),
         "the benchmarked network diverged"

@@ -10,6 +10,7 @@
 //! * The unfused form (sigmoid layer + cross-entropy) gives the fused gradients [L3.6].
 //! * A batch's gradients are the mean of its examples' gradients [S5, C6].
 //! * Networks of 2 and 4 layers, other activations and other losses, likewise.
+//! * A `Workspace` reused across steps gives the bits of a fresh one [S5].
 //! * When a gradient is wrong, the check names the parameter in the seed's notation
 //!   (`W[2](1, 3)`) [L3.4]: tested by corrupting one entry of a correct gradient.
 //!
@@ -403,4 +404,30 @@ fn gradient_check_of_the_seed_network_reports_the_worst_parameter_of_a_real_bug(
     assert!(!report.passes(), "{report}");
     assert!(report.worst_name.starts_with("W[2]("), "{report}");
     assert!((16..24).contains(&report.worst_index));
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    /// A `Workspace` held across steps (the loop form of `gradients_in`) leaves nothing
+    /// from one batch in the next: after a step on another batch and other weights, the
+    /// cost, every gradient and the stored output are the bits of a fresh workspace's.
+    #[test]
+    fn s5_a_reused_workspace_gives_the_bits_of_a_fresh_one(
+        first in seed_networks(), second in seed_networks(),
+        x1 in matrix_in::<3, 4>(-2.0..2.0), y1 in labels::<1, 4>(),
+        x2 in matrix_in::<3, 4>(-2.0..2.0), y2 in labels::<1, 4>(),
+    ) {
+        let loss = SigmoidCrossEntropy;
+        let mut workspace = network::Workspace::default();
+        let mut held = SeedNetwork::default();
+        network::gradients_in(&mut workspace, &first, &loss, &x1, &y1, &mut held);
+        let cost_held =
+            network::cost_and_gradients_in(&mut workspace, &second, &loss, &x2, &y2, &mut held);
+        let mut fresh = SeedNetwork::default();
+        let cost_fresh = network::cost_and_gradients(&second, &loss, &x2, &y2, &mut fresh);
+        prop_assert_eq!(cost_held.to_bits(), cost_fresh.to_bits());
+        prop_assert_eq!(held, fresh);
+        prop_assert_eq!(*workspace.output(), network::forward(&second, &x2));
+    }
 }
