@@ -132,7 +132,8 @@ pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    gradients_in(&mut Workspace::default(), net, loss, x, y, grads);
+    let (mut output, mut cache) = (Matrix::zeros(), N::Cache::default());
+    gradients_with(&mut output, &mut cache, net, loss, x, y, grads);
 }
 
 /// Like [`gradients`], and also returns the cost `J` of the batch \[C6\] (from
@@ -218,7 +219,33 @@ pub fn gradients_in<T, N, L, const I: usize, const O: usize, const M: usize>(
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let Workspace { output, cache, .. } = workspace;
+    gradients_with(
+        &mut workspace.output,
+        &mut workspace.cache,
+        net,
+        loss,
+        x,
+        y,
+        grads,
+    );
+}
+
+/// The body of [`gradients`] and [`gradients_in`]: the output and the caches in
+/// `output` and `cache`.
+#[inline(always)]
+fn gradients_with<T, N, L, const I: usize, const O: usize, const M: usize>(
+    output: &mut Matrix<T, O, M>,
+    cache: &mut N::Cache,
+    net: &N,
+    loss: &L,
+    x: &Matrix<T, I, M>,
+    y: &Matrix<T, O, M>,
+    grads: &mut N,
+) where
+    T: Scalar,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
+    L: Loss<T>,
+{
     net.forward_to(x, output, cache); //                  a[L] and the caches    [N1–N3, S5]
     let grad_output = loss.gradient(output, y); //        ∂J/∂a[L]               [L3.6, C6]
     net.backward_params(x, cache, &grad_output, grads); // every δ, dW, db       [S1–S4]
