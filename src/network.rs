@@ -118,8 +118,8 @@ where
 /// then each layer from the last to the first  [S1–S4]
 /// ```
 ///
-/// The output and the forward caches live in a fresh [`Workspace`]; a loop of steps can
-/// hold one and call [`gradients_in`] instead.
+/// The output and the forward caches are zeroed locals; a loop of steps can hold them
+/// in a [`Workspace`] and call [`gradients_in`] instead.
 #[inline(always)]
 pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     net: &N,
@@ -151,17 +151,18 @@ where
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    cost_and_gradients_in(&mut Workspace::default(), net, loss, x, y, grads)
+    let (mut output, mut cache) = (Matrix::zeros(), N::Cache::default());
+    cost_and_gradients_with(&mut output, &mut cache, net, loss, x, y, grads)
 }
 
 /// Where a training step of `net` on batches of `M` keeps what its forward pass computes
 /// for its backward pass: the output `a[L]` and every layer's cache (`z[l]`, `a[l]`).
 ///
-/// [`gradients`] and [`cost_and_gradients`] start from a fresh one each call, which
-/// means zeroing it first: 3.3 KiB for the seed network on a batch of 64 in `f32`, about
-/// 5% of that step's time. A loop that holds one workspace and passes it to
-/// [`gradients_in`] or [`cost_and_gradients_in`] zeroes it once. Every step overwrites
-/// all of it, so the results are the same bits either way.
+/// [`gradients`] and [`cost_and_gradients`] zero fresh buffers for these each call:
+/// 3.5 KiB for the seed network on a batch of 64 in `f32`, 5–8% of that step's time
+/// (`cargo bench --bench network -- minibatch64_step`). A loop that holds one workspace
+/// and passes it to [`gradients_in`] or [`cost_and_gradients_in`] zeroes it once. Every
+/// step overwrites all of it, so the results are the same bits either way.
 ///
 /// ```
 /// use backprop::network::{self, SeedLoss, SeedNetwork, Workspace};
@@ -267,7 +268,33 @@ where
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    let Workspace { output, cache, .. } = workspace;
+    cost_and_gradients_with(
+        &mut workspace.output,
+        &mut workspace.cache,
+        net,
+        loss,
+        x,
+        y,
+        grads,
+    )
+}
+
+/// The body of [`cost_and_gradients`] and [`cost_and_gradients_in`].
+#[inline(always)]
+fn cost_and_gradients_with<T, N, L, const I: usize, const O: usize, const M: usize>(
+    output: &mut Matrix<T, O, M>,
+    cache: &mut N::Cache,
+    net: &N,
+    loss: &L,
+    x: &Matrix<T, I, M>,
+    y: &Matrix<T, O, M>,
+    grads: &mut N,
+) -> T
+where
+    T: Scalar,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
+    L: Loss<T>,
+{
     net.forward_to(x, output, cache); //                           a[L], caches   [N1–N3, S5]
     let (cost, grad_output) = loss.cost_and_gradient(output, y); // J, ∂J/∂a[L] [C6, L3.6]
     net.backward_params(x, cache, &grad_output, grads); //        δ, dW, db     [S1–S4]
