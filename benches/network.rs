@@ -162,44 +162,23 @@ fn seed_network_benches<T: Scalar>(c: &mut Criterion, suffix: &str) {
 
     let xb: Matrix<T, 3, 64> = random(&mut Rng::new(77));
     let yb: Matrix<T, 1, 64> = Matrix::from_fn(|_, j| if j % 3 == 0 { T::ONE } else { T::ZERO });
-    let mut net = start;
-    bench(c, &format!("minibatch64_step{suffix}"), "backprop", |b| {
-        b.iter(|| {
-            minibatch_step(
-                &mut net,
-                &mut grads,
-                &mut sgd,
-                black_box(&xb),
-                black_box(&yb),
-            )
-        })
-    });
-    assert!(
-        backprop::Parameters::is_finite(&net),
-        "the benchmarked network diverged"
-    );
-    let (mut net, mut workspace) = (start, network::Workspace::default());
-    bench(
-        c,
-        &format!("minibatch64_step{suffix}"),
-        "backprop_workspace",
-        |b| {
+    for (name, held) in [("backprop", false), ("backprop_workspace", true)] {
+        let (mut net, mut workspace) = (start, network::Workspace::default());
+        bench(c, &format!("minibatch64_step{suffix}"), name, |b| {
             b.iter(|| {
-                minibatch_step_in(
-                    &mut workspace,
-                    &mut net,
-                    &mut grads,
-                    &mut sgd,
-                    black_box(&xb),
-                    black_box(&yb),
-                )
+                let (x, y) = (black_box(&xb), black_box(&yb));
+                if held {
+                    minibatch_step_in(&mut workspace, &mut net, &mut grads, &mut sgd, x, y)
+                } else {
+                    minibatch_step(&mut net, &mut grads, &mut sgd, x, y)
+                }
             })
-        },
-    );
-    assert!(
-        backprop::Parameters::is_finite(&net),
-        "the benchmarked network diverged"
-    );
+        });
+        assert!(
+            backprop::Parameters::is_finite(&net),
+            "the benchmarked network diverged"
+        );
+    }
 }
 
 fn seed(c: &mut Criterion) {

@@ -133,7 +133,9 @@ pub fn gradients<T, N, L, const I: usize, const O: usize, const M: usize>(
     L: Loss<T>,
 {
     let (mut output, mut cache) = (Matrix::zeros(), N::Cache::default());
-    gradients_with(&mut output, &mut cache, net, loss, x, y, grads);
+    backprop_with(&mut output, &mut cache, net, x, grads, |a| {
+        ((), loss.gradient(a, y))
+    });
 }
 
 /// Like [`gradients`], and also returns the cost `J` of the batch \[C6\] (from
@@ -152,7 +154,9 @@ where
     L: Loss<T>,
 {
     let (mut output, mut cache) = (Matrix::zeros(), N::Cache::default());
-    cost_and_gradients_with(&mut output, &mut cache, net, loss, x, y, grads)
+    backprop_with(&mut output, &mut cache, net, x, grads, |a| {
+        loss.cost_and_gradient(a, y)
+    })
 }
 
 /// Where a training step of `net` on batches of `M` keeps what its forward pass computes
@@ -220,36 +224,8 @@ pub fn gradients_in<T, N, L, const I: usize, const O: usize, const M: usize>(
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    gradients_with(
-        &mut workspace.output,
-        &mut workspace.cache,
-        net,
-        loss,
-        x,
-        y,
-        grads,
-    );
-}
-
-/// The body of [`gradients`] and [`gradients_in`]: the output and the caches in
-/// `output` and `cache`.
-#[inline(always)]
-fn gradients_with<T, N, L, const I: usize, const O: usize, const M: usize>(
-    output: &mut Matrix<T, O, M>,
-    cache: &mut N::Cache,
-    net: &N,
-    loss: &L,
-    x: &Matrix<T, I, M>,
-    y: &Matrix<T, O, M>,
-    grads: &mut N,
-) where
-    T: Scalar,
-    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
-    L: Loss<T>,
-{
-    net.forward_to(x, output, cache); //                  a[L] and the caches    [N1–N3, S5]
-    let grad_output = loss.gradient(output, y); //        ∂J/∂a[L]               [L3.6, C6]
-    net.backward_params(x, cache, &grad_output, grads); // every δ, dW, db       [S1–S4]
+    let Workspace { output, cache, .. } = workspace;
+    backprop_with(output, cache, net, x, grads, |a| ((), loss.gradient(a, y)));
 }
 
 /// [`cost_and_gradients`] with the output and the forward caches in `workspace` (see
@@ -268,35 +244,30 @@ where
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
     L: Loss<T>,
 {
-    cost_and_gradients_with(
-        &mut workspace.output,
-        &mut workspace.cache,
-        net,
-        loss,
-        x,
-        y,
-        grads,
-    )
+    let Workspace { output, cache, .. } = workspace;
+    backprop_with(output, cache, net, x, grads, |a| {
+        loss.cost_and_gradient(a, y)
+    })
 }
 
-/// The body of [`cost_and_gradients`] and [`cost_and_gradients_in`].
+/// The body of [`gradients`], [`cost_and_gradients`] and their `_in` forms: the forward
+/// pass into `output` and `cache`, then `head` (the loss) turns `a[L]` into `∂J/∂a[L]`
+/// and whatever else it returns (the cost), then the backward pass.
 #[inline(always)]
-fn cost_and_gradients_with<T, N, L, const I: usize, const O: usize, const M: usize>(
+fn backprop_with<T, N, R, const I: usize, const O: usize, const M: usize>(
     output: &mut Matrix<T, O, M>,
     cache: &mut N::Cache,
     net: &N,
-    loss: &L,
     x: &Matrix<T, I, M>,
-    y: &Matrix<T, O, M>,
     grads: &mut N,
-) -> T
+    head: impl FnOnce(&Matrix<T, O, M>) -> (R, Matrix<T, O, M>),
+) -> R
 where
     T: Scalar,
     N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>,
-    L: Loss<T>,
 {
-    net.forward_to(x, output, cache); //                           a[L], caches   [N1–N3, S5]
-    let (cost, grad_output) = loss.cost_and_gradient(output, y); // J, ∂J/∂a[L] [C6, L3.6]
-    net.backward_params(x, cache, &grad_output, grads); //        δ, dW, db     [S1–S4]
-    cost
+    net.forward_to(x, output, cache); //                 a[L] and the caches     [N1–N3, S5]
+    let (result, grad_output) = head(output); //         ∂J/∂a[L] (and J)        [L3.6, C6]
+    net.backward_params(x, cache, &grad_output, grads); // every δ, dW, db       [S1–S4]
+    result
 }
