@@ -271,6 +271,7 @@ where
         chunk: chunk_grads,
         example: example_grads,
     } = gradients;
+    let mut buffers = StepBuffers::<T, N, I, O, M>::default();
     match descent {
         Descent::MiniBatch => {
             for start in (0..n).step_by(M) {
@@ -282,6 +283,7 @@ where
                     &example,
                     grads,
                     example_grads,
+                    &mut buffers,
                 )?;
                 optimizer.step(net, grads);
             }
@@ -299,6 +301,7 @@ where
                     &example,
                     chunk_grads,
                     example_grads,
+                    &mut buffers,
                 )?;
                 grads.add_scaled(weight, chunk_grads);
             }
@@ -308,9 +311,40 @@ where
     Ok(())
 }
 
+/// What the steps of one epoch fill and compute in, held across them so that each is
+/// zeroed once per epoch rather than once per step: the `(I, M)` batch and its targets,
+/// and the [`Workspace`](network::Workspace)s of a batch's and of one example's forward
+/// pass. Every step overwrites what it uses, so the results are the same bits.
+struct StepBuffers<T, N, const I: usize, const O: usize, const M: usize>
+where
+    T: Scalar,
+    N: Layer<T, M> + Layer<T, 1>,
+{
+    x: Matrix<T, I, M>,
+    y: Matrix<T, O, M>,
+    batch: network::Workspace<T, N, M>,
+    example: network::Workspace<T, N, 1>,
+}
+
+impl<T, N, const I: usize, const O: usize, const M: usize> Default for StepBuffers<T, N, I, O, M>
+where
+    T: Scalar,
+    N: Layer<T, M> + Layer<T, 1>,
+{
+    fn default() -> Self {
+        StepBuffers {
+            x: Matrix::zeros(),
+            y: Matrix::zeros(),
+            batch: Default::default(),
+            example: Default::default(),
+        }
+    }
+}
+
 /// The mean gradient of the cost over the examples `chunk` (at most `M` of them), in
 /// `out`. A full chunk is one `(I, M)` batch; a shorter last chunk is the mean of its
 /// single-example gradients, computed in `scratch` (nothing dropped, nothing padded).
+#[allow(clippy::too_many_arguments)]
 fn chunk_gradient<T, N, L, const I: usize, const O: usize, const M: usize>(
     net: &N,
     loss: &L,
@@ -318,6 +352,7 @@ fn chunk_gradient<T, N, L, const I: usize, const O: usize, const M: usize>(
     example: &impl Fn(usize) -> Result<(Vector<T, I>, Vector<T, O>)>,
     out: &mut N,
     scratch: &mut N,
+    buffers: &mut StepBuffers<T, N, I, O, M>,
 ) -> Result<()>
 where
     T: Scalar,
@@ -325,21 +360,25 @@ where
         + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
     L: Loss<T>,
 {
+    let StepBuffers {
+        x,
+        y,
+        batch,
+        example: single,
+    } = buffers;
     if chunk.len() == M {
-        let mut x = Matrix::<T, I, M>::zeros();
-        let mut y = Matrix::<T, O, M>::zeros();
         for (column, k) in chunk.enumerate() {
             let (xk, yk) = example(k)?;
             x.set_column(column, &xk);
             y.set_column(column, &yk);
         }
-        network::gradients(net, loss, &x, &y, out);
+        network::gradients_in(batch, net, loss, x, y, out);
     } else {
         out.set_zero();
         let weight = T::ONE / T::from_usize(chunk.len());
         for k in chunk {
             let (x, y) = example(k)?;
-            network::gradients(net, loss, &x, &y, scratch);
+            network::gradients_in(single, net, loss, &x, &y, scratch);
             out.add_scaled(weight, scratch);
         }
     }
