@@ -221,6 +221,17 @@ fn levels() -> Vec<Level> {
         .collect()
 }
 
+/// A value on a cache line.
+#[repr(C, align(64))]
+struct OnLine<X>(X);
+
+/// A value 16 bytes past a cache line.
+#[repr(C, align(64))]
+struct PastLine<X> {
+    _pad: [u8; 16],
+    b: X,
+}
+
 /// The three large kernels at every level the CPU has, called directly: every entry
 /// equals the naive loop's, bit for bit (compared as bits, so a `−0.0` for a `+0.0` or a
 /// differently rounded last place would show).
@@ -232,14 +243,19 @@ fn check_levels<T: Scalar, const R: usize, const K: usize, const C: usize>() {
     let bits =
         |m: &[[T; C]; R]| -> Vec<u64> { m.iter().flatten().map(|v| v.to_bits_u64()).collect() };
     let want = bits(&reference(&a, &b));
+    // `B` on a cache line and 16 bytes past one: `A B` and `Aᵀ B` read the first in place
+    // (when its rows are whole lines) and copy the second block by block.
+    let (on_line, past_line) = (OnLine(b), PastLine { _pad: [0; 16], b });
     for level in levels() {
         let shape = format!("{} {R}x{K} * {K}x{C} at {}", T::NAME, level.name());
-        let mut out = [[T::from_f64(f64::NAN); C]; R];
-        simd::matmul_at(level, &a, &b, &mut out);
-        assert!(bits(&out) == want, "matmul {shape}");
-        let mut out = [[T::from_f64(f64::NAN); C]; R];
-        simd::tr_matmul_at(level, &at, &b, &mut out);
-        assert!(bits(&out) == want, "tr_matmul {shape}");
+        for (b, place) in [(&on_line.0, "on a line"), (&past_line.b, "16 bytes past")] {
+            let mut out = [[T::from_f64(f64::NAN); C]; R];
+            simd::matmul_at(level, &a, b, &mut out);
+            assert!(bits(&out) == want, "matmul {shape}, B {place}");
+            let mut out = [[T::from_f64(f64::NAN); C]; R];
+            simd::tr_matmul_at(level, &at, b, &mut out);
+            assert!(bits(&out) == want, "tr_matmul {shape}, B {place}");
+        }
         let mut out = [[T::from_f64(f64::NAN); C]; R];
         simd::matmul_tr_at(level, &a, &bt, &mut out);
         assert!(bits(&out) == want, "matmul_tr {shape}");
