@@ -293,6 +293,9 @@ level_shapes! {
     levels_last_block_19_20_80: 19, 20, 80;
     levels_last_block_21_9_104: 21, 9, 104;
     levels_empty_inner: 20, 0, 300;
+    // From 2²⁰ multiply-adds on, a `B` off the cache lines is copied into an aligned
+    // buffer, in blocks of 64 columns and a last one of 2.
+    levels_copied_64_130_130: 64, 130, 130;
 }
 
 /// `BACKPROP_SIMD` never raises the level above what the CPU has, and the cached choice
