@@ -204,6 +204,34 @@ fn sgd_step(c: &mut Criterion) {
         });
         assert!(net.0.to_params().is_finite(), "arrays net diverged");
     }
+    // The same two steps with this crate's `σ` in place of glibc's `expf`: what is left
+    // between `nalgebra_backprop_sigmoid` and `arrays_backprop_sigmoid` is the storage
+    // order (column-major against row-major), and what is left between the latter and
+    // `backprop` is the crate's own code.
+    {
+        let mut net = Al(nalg::Net::from_params(&p));
+        let xv = Al(Vector3::new(x[0], x[1], x[2]));
+        let mut y = 0.0f32;
+        g.bench_function("nalgebra_backprop_sigmoid", |bch| {
+            bch.iter(|| {
+                y = 1.0 - y;
+                net.0.step_backprop_sigmoid(black_box(&xv.0), black_box(y), black_box(LR))
+            })
+        });
+        assert!(net.0.to_params().is_finite(), "nalgebra net diverged");
+    }
+    {
+        let mut net = Al(arrays::Net::from_params(&p));
+        let xv = Al([[x[0]], [x[1]], [x[2]]]);
+        let mut y = 0.0f32;
+        g.bench_function("arrays_backprop_sigmoid", |bch| {
+            bch.iter(|| {
+                y = 1.0 - y;
+                net.0.step_backprop_sigmoid(black_box(&xv.0), black_box(y), black_box(LR))
+            })
+        });
+        assert!(net.0.to_params().is_finite(), "arrays net diverged");
+    }
     g.finish();
 }
 

@@ -187,6 +187,19 @@ pub mod nalg {
         /// One per-example SGD step; returns the loss before the update.
         #[inline(never)]
         pub fn step(&mut self, x: &Vector3<f32>, y: f32, lr: f32) -> f32 {
+            self.step_with(x, y, lr, sigmoid)
+        }
+
+        /// [`Net::step`] with `backprop::activation::sigmoid` for `σ`: separates what the
+        /// storage order costs from what the exponential costs.
+        #[inline(never)]
+        pub fn step_backprop_sigmoid(&mut self, x: &Vector3<f32>, y: f32, lr: f32) -> f32 {
+            self.step_with(x, y, lr, backprop::activation::sigmoid)
+        }
+
+        /// One per-example SGD step with `sigma` for `σ`.
+        #[inline(always)]
+        fn step_with(&mut self, x: &Vector3<f32>, y: f32, lr: f32, sigmoid: impl Fn(f32) -> f32) -> f32 {
             // forward
             let z1 = self.w1 * x + self.b1;
             let a1 = z1.map(relu);
@@ -610,6 +623,18 @@ pub mod arrays {
         /// One per-example SGD step; x is a (3, 1) column. Returns the loss before the update.
         #[inline(never)]
         pub fn step(&mut self, x: &[[f32; 1]; 3], y: f32, lr: f32) -> f32 {
+            self.step_with(x, y, lr, sigmoid)
+        }
+
+        /// [`Net::step`] with `backprop::activation::sigmoid` for `σ`.
+        #[inline(never)]
+        pub fn step_backprop_sigmoid(&mut self, x: &[[f32; 1]; 3], y: f32, lr: f32) -> f32 {
+            self.step_with(x, y, lr, backprop::activation::sigmoid)
+        }
+
+        /// One per-example SGD step with `sigma` for `σ`.
+        #[inline(always)]
+        fn step_with(&mut self, x: &[[f32; 1]; 3], y: f32, lr: f32, sigmoid: impl Fn(f32) -> f32) -> f32 {
             // forward
             let z1 = add(&matmul(&self.w1, x), &self.b1);
             let a1 = map(&z1, relu);
