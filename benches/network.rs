@@ -7,7 +7,8 @@
 //! hidden layers and `SoftmaxCrossEntropy`, with `HeapDense` layers and a boxed batch.
 //! Their throughput is in FLOP (2 per multiply-add of the three products of each layer:
 //! `W a`, `δ a_prevᵀ` and, except for the first layer, `Wᵀ δ`), so criterion prints
-//! GFLOP/s beside the time as `Gelem/s`.
+//! GFLOP/s beside the time as `Gelem/s`. `w3_trainer_epoch` trains the `w3_step` network
+//! through `Trainer::epoch` for ten such steps, each batch built from a `Dataset`.
 //!
 //! Ids are `workload/backprop`, so that they line up with `workload/nalgebra` and
 //! `workload/ndarray` of the peer harness in `benches/peers/` (`sgd_step`,
@@ -335,6 +336,50 @@ fn large_layer_steps(c: &mut Criterion) {
     bench_large_step::<W4, 784, 10>(c, "w4_step", &[784, 256, 128, 10]);
 }
 
+/// `w3_trainer_epoch`: the `w3_step` network trained through [`Trainer::epoch`], one
+/// epoch of mini-batches of 64 over 640 synthetic examples (10 steps) in a shuffled
+/// order: `w3_step`'s work plus building each batch from the [`Dataset`], whose
+/// examples are stored one after another.
+fn w3_trainer_epoch(c: &mut Criterion) {
+    type W3 = (
+        HeapDense<f32, 784, 128, Relu>,
+        HeapDense<f32, 128, 10, Identity>,
+    );
+    const N: usize = 640;
+    let mut rng = Rng::new(4);
+    let features: Vec<f32> = (0..N * 784).map(|_| rng.uniform(-1.0, 1.0)).collect();
+    let labels: Vec<f32> = (0..N).map(|i| (i % 10) as f32).collect();
+    let data = Dataset::from_parts(features, labels, 784).expect("valid data");
+    let mut order: Vec<usize> = (0..N).collect();
+    rng.shuffle(&mut order);
+    let mut net = W3::default();
+    backprop::Parameters::initialize(&mut net, &mut rng);
+    let mut sgd = Sgd::new(0.01f32).expect("valid learning rate");
+    let trainer = Trainer::<64>::mini_batch(1);
+    let mut group = c.benchmark_group("w3_trainer_epoch");
+    group.throughput(criterion::Throughput::Elements(
+        step_flops(&[784, 128, 10], 64) * (N / 64) as u64,
+    ));
+    group.bench_function("backprop", |b| {
+        b.iter(|| {
+            trainer
+                .epoch(
+                    &mut net,
+                    &SoftmaxCrossEntropy,
+                    &mut sgd,
+                    black_box(&data),
+                    &order,
+                )
+                .expect("an epoch of valid data")
+        })
+    });
+    group.finish();
+    assert!(
+        backprop::Parameters::is_finite(&net),
+        "the benchmarked network diverged"
+    );
+}
+
 /// The longest chain of dependent operations in one per-example SGD step of the seed
 /// network, with one unit per layer (the other units' terms are constants, computed in
 /// parallel in a real step): `z[1]`, ReLU, `z[2]`, ReLU, `z[3]`, `σ`, `δ[3]`, `δ[2]`,
@@ -413,6 +458,7 @@ criterion_group!(
     breast_cancer_epoch,
     epoch_scaling,
     large_network_step,
-    large_layer_steps
+    large_layer_steps,
+    w3_trainer_epoch
 );
 criterion_main!(benches);
