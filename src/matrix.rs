@@ -23,6 +23,7 @@ use core::ops::{Index, IndexMut};
 
 #[cfg(feature = "approx")]
 mod approx_impls;
+mod columns;
 mod elementwise;
 mod format;
 pub(crate) mod kernels;
@@ -297,26 +298,6 @@ impl<T: Scalar, const R: usize, const C: usize> Matrix<T, R, C> {
     pub fn row(&self, i: usize) -> RowVector<T, C> {
         Matrix {
             data: [self.data[i]],
-        }
-    }
-
-    /// Column `j` as an `R × 1` matrix.
-    ///
-    /// # Panics
-    /// If `j >= C`.
-    #[inline]
-    pub fn column(&self, j: usize) -> Vector<T, R> {
-        Matrix::from_fn(|i, _| self.data[i][j])
-    }
-
-    /// Replaces column `j` with `v`.
-    ///
-    /// # Panics
-    /// If `j >= C`.
-    #[inline]
-    pub fn set_column(&mut self, j: usize, v: &Vector<T, R>) {
-        for i in 0..R {
-            self.data[i][j] = v.data[i][0];
         }
     }
 

@@ -292,6 +292,44 @@ fn set_column_panics_out_of_range() {
     m23().set_column(3, &Matrix::zeros());
 }
 
+/// `set_columns` against `set_column` one column at a time, for `R` rows: below one
+/// band of 16, exactly one, and bands with a remainder.
+fn check_set_columns<const R: usize, const C: usize>() {
+    let values: Vec<Vec<f64>> = (0..C)
+        .map(|j| (0..R).map(|r| (100 * j + r) as f64).collect())
+        .collect();
+    let columns: [&[f64]; C] = core::array::from_fn(|j| values[j].as_slice());
+    let mut by_columns = Matrix::<f64, R, C>::filled(-1.0);
+    by_columns.set_columns(&columns).unwrap();
+    let mut one_by_one = Matrix::<f64, R, C>::filled(-1.0);
+    for (j, column) in values.iter().enumerate() {
+        let v: Vector<f64, R> = Matrix::try_from_slice(column).unwrap();
+        one_by_one.set_column(j, &v);
+    }
+    assert_eq!(by_columns, one_by_one, "{R}x{C}");
+    assert_eq!(by_columns[(R - 1, C - 1)], (100 * (C - 1) + R - 1) as f64);
+}
+
+#[test]
+fn set_columns_writes_column_j_from_slice_j_for_every_band_and_remainder() {
+    check_set_columns::<3, 2>();
+    check_set_columns::<16, 5>();
+    check_set_columns::<37, 3>();
+    check_set_columns::<784, 4>();
+}
+
+#[test]
+fn set_columns_refuses_a_slice_of_the_wrong_length_naming_it_and_writes_nothing() {
+    let mut m = m23();
+    let (a, short, c) = ([0.0, 0.0], [7.0], [0.0, 0.0]);
+    let err = m.set_columns(&[&a, &short, &c]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "column 1 of a 2×3 matrix needs 2 values, but its slice has 1"
+    );
+    assert_eq!(m, m23(), "nothing written");
+}
+
 #[test]
 fn iter_visits_entries_row_major_with_exact_length() {
     let m = m23();

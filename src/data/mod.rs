@@ -411,10 +411,9 @@ impl<T: Scalar> Dataset<T> {
             )));
         }
         self.check_indices(indices)?;
+        let columns: [&[T]; M] = core::array::from_fn(|k| self.features(indices[k]));
+        x.set_columns(&columns)?;
         for (k, &i) in indices.iter().enumerate() {
-            for (r, &v) in self.features(i).iter().enumerate() {
-                x[(r, k)] = v;
-            }
             y[(0, k)] = self.labels[i];
         }
         Ok(())

@@ -33,8 +33,8 @@ impl<T: Scalar, const I: usize, const O: usize> Source<T, I, O> for Shuffled<'_,
         rng.shuffle(&mut self.order);
     }
 
-    fn example(&self, k: usize) -> Result<(Vector<T, I>, Vector<T, O>)> {
-        example::<T, I, O>(self.data, self.order[k])
+    fn example(&self, k: usize) -> Result<(&[T], Vector<T, O>)> {
+        example::<T, O>(self.data, self.order[k])
     }
 
     fn evaluate<N, L>(&self, net: &N, loss: &L) -> Result<Evaluation>
@@ -231,7 +231,7 @@ impl<const M: usize, S: Schedule> Trainer<M, S> {
             loss,
             optimizer,
             order.len(),
-            |k| example::<T, I, O>(data, order[k]),
+            |k| example::<T, O>(data, order[k]),
             Gradients {
                 step: &mut *grads,
                 chunk: &mut *chunk_grads,

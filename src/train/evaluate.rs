@@ -1,7 +1,7 @@
 //! Evaluation: the cost and accuracy of a network on a data set, and its predictions.
 
 use crate::data::Dataset;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, invalid};
 use crate::layer::Layer;
 use crate::loss::Loss;
 use crate::matrix::{Matrix, Vector};
@@ -33,7 +33,6 @@ pub(super) fn check_data<T: Scalar, L: Loss<T>, const I: usize, const O: usize>(
     Ok(())
 }
 
-/// One example as a column `x` and its target column.
 /// The target column of a label: the label itself for one output, the one-hot column of
 /// class `label` for several.
 fn target<T: Scalar, const O: usize>(label: T) -> Vector<T, O> {
@@ -45,11 +44,14 @@ fn target<T: Scalar, const O: usize>(label: T) -> Vector<T, O> {
     }
 }
 
-pub(super) fn example<T: Scalar, const I: usize, const O: usize>(
+/// Example `i` of `data`: its features, borrowed, and its target column.
+pub(super) fn example<T: Scalar, const O: usize>(
     data: &Dataset<T>,
     i: usize,
-) -> Result<(Matrix<T, I, 1>, Matrix<T, O, 1>)> {
-    let (x, label) = data.example::<I>(i)?;
+) -> Result<(&[T], Vector<T, O>)> {
+    let (x, label) = data
+        .get(i)
+        .ok_or_else(|| invalid!("example {i} of {}: out of range", data.name()))?;
     Ok((x, target(label)))
 }
 
@@ -70,7 +72,8 @@ where
     check_data::<T, L, I, O>(data, loss, "evaluation")?;
     let (mut cost, mut correct) = (0.0f64, 0usize);
     for i in 0..data.len() {
-        let (x, y) = example::<T, I, O>(data, i)?;
+        let (x, label) = data.example::<I>(i)?;
+        let y = target::<T, O>(label);
         let output = net.predict(&x);
         cost += loss.cost(&output, &y).to_f64();
         if is_correct(&loss.predict(&output), data.label(i)) {

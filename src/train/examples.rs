@@ -32,8 +32,9 @@ impl<T: Scalar, const I: usize, const O: usize> Source<T, I, O> for InPlace<'_, 
         rng.shuffle(self.0);
     }
 
-    fn example(&self, k: usize) -> Result<(Vector<T, I>, Vector<T, O>)> {
-        Ok(self.0[k])
+    fn example(&self, k: usize) -> Result<(&[T], Vector<T, O>)> {
+        let (x, y) = &self.0[k];
+        Ok((x.as_slice(), *y))
     }
 
     fn evaluate<N, L>(&self, net: &N, loss: &L) -> Result<Evaluation>
