@@ -12,12 +12,12 @@
 //!
 //! Ids are `workload/backprop`, so that they line up with `workload/nalgebra` and
 //! `workload/ndarray` of the peer harness in `benches/peers/` (`sgd_step`,
-//! `minibatch64_step`). Our `sgd_step/backprop` is what the trainer runs: forward,
-//! `δ[3] = a[3] − y`, backward and the update, without evaluating the cost, which a step
-//! does not need;
+//! `minibatch64_step`). Our `sgd_step/backprop` is forward, `δ[3] = a[3] − y`, backward
+//! and the update, without evaluating the cost, which a step does not need;
 //! `sgd_step/backprop_with_cost` also computes the loss, as the peers' steps do.
-//! `minibatch64_step/backprop_workspace` holds the output and the forward caches across
-//! steps in a `network::Workspace` instead of zeroing fresh ones each step.
+//! `sgd_step/backprop_workspace` and `minibatch64_step/backprop_workspace` hold the
+//! output and the forward caches across steps in a `network::Workspace` instead of
+//! zeroing fresh ones each step, as the trainer does.
 //!
 //! `sgd_chain_floor` measures the longest chain of dependent operations in one SGD step,
 //! the latency that no implementation of the step can go below.
@@ -56,7 +56,7 @@ fn random<T: Scalar, const R: usize, const C: usize>(rng: &mut Rng) -> Matrix<T,
     Matrix::from_fn(|_, _| rng.uniform(-T::ONE, T::ONE))
 }
 
-/// One per-example SGD step, as the trainer runs it (no cost).
+/// One per-example SGD step with fresh buffers for the forward pass (no cost).
 #[inline(never)]
 fn sgd_step<T: Scalar>(
     net: &mut SeedNetwork<T>,
@@ -97,7 +97,8 @@ fn minibatch_step<T: Scalar, const M: usize>(
 }
 
 /// [`minibatch_step`] with the output and the forward caches held across steps in a
-/// [`network::Workspace`], as a training loop can keep them.
+/// [`network::Workspace`], as a training loop can keep them, and as the trainer does
+/// (with `M = 1`, the per-example step `sgd_step/backprop_workspace`).
 #[inline(never)]
 fn minibatch_step_in<T: Scalar, const M: usize>(
     workspace: &mut network::Workspace<T, SeedNetwork<T>, M>,
@@ -134,24 +135,21 @@ fn seed_network_benches<T: Scalar>(c: &mut Criterion, suffix: &str) {
     });
 
     let mut sgd = Sgd::new(T::from_f64(LR)).expect("valid learning rate");
-    for (name, with_cost) in [("backprop", false), ("backprop_with_cost", true)] {
-        let mut net = start;
+    for name in ["backprop", "backprop_with_cost", "backprop_workspace"] {
+        let (mut net, mut workspace) = (start, network::Workspace::default());
         let mut toggle = false;
         bench(c, &format!("sgd_step{suffix}"), name, |b| {
             b.iter(|| {
                 // y alternates 1, 0, 1, … so the network stays bounded however long it runs.
                 toggle = !toggle;
                 let y = Matrix::filled(if toggle { T::ONE } else { T::ZERO });
-                if with_cost {
-                    black_box(sgd_step_with_cost(
-                        &mut net,
-                        &mut grads,
-                        &mut sgd,
-                        black_box(&x),
-                        &y,
-                    ));
-                } else {
-                    sgd_step(&mut net, &mut grads, &mut sgd, black_box(&x), &y);
+                let x = black_box(&x);
+                match name {
+                    "backprop" => sgd_step(&mut net, &mut grads, &mut sgd, x, &y),
+                    "backprop_with_cost" => {
+                        black_box(sgd_step_with_cost(&mut net, &mut grads, &mut sgd, x, &y));
+                    }
+                    _ => minibatch_step_in(&mut workspace, &mut net, &mut grads, &mut sgd, x, &y),
                 }
             })
         });

@@ -198,6 +198,13 @@ impl<T: Scalar, N: Layer<T, M>, const M: usize> Workspace<T, N, M> {
     }
 }
 
+impl<T: Scalar, N: Layer<T, M>, const M: usize> core::fmt::Debug for Workspace<T, N, M> {
+    /// The type's name only: what it holds is scratch, overwritten by every step.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Workspace").finish_non_exhaustive()
+    }
+}
+
 impl<T: Scalar, N: Layer<T, M>, const M: usize> Default for Workspace<T, N, M> {
     /// A zeroed workspace.
     #[inline(always)]

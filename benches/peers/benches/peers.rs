@@ -169,6 +169,19 @@ fn sgd_step(c: &mut Criterion) {
         assert!(net.0.to_params().is_finite(), "backprop net diverged");
     }
     {
+        let mut net = Al(ours::Net::from_params(&p));
+        let mut workspace = backprop::network::Workspace::default();
+        let xv = Al(backprop::Matrix::from_column(x));
+        let mut y = 0.0f32;
+        g.bench_function("backprop_workspace", |bch| {
+            bch.iter(|| {
+                y = 1.0 - y;
+                net.0.step_in(&mut workspace, black_box(&xv.0), black_box(y), black_box(LR))
+            })
+        });
+        assert!(net.0.to_params().is_finite(), "backprop net diverged");
+    }
+    {
         let mut net = nd::Net::from_params(&p);
         let xv = nd::col(&x);
         let mut y = 0.0f32;

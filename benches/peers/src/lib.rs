@@ -825,7 +825,23 @@ pub mod ours {
             loss
         }
 
-        /// One per-example SGD step as the crate's trainer runs it: no loss computed.
+        /// [`Net::step`] with the forward pass's output and caches held by the caller in a
+        /// `network::Workspace` across steps, as the crate's trainer holds them.
+        #[inline(never)]
+        pub fn step_in(
+            &mut self,
+            workspace: &mut network::Workspace<f32, SeedNetwork<f32>, 1>,
+            x: &Matrix<f32, 3, 1>,
+            y: f32,
+            lr: f32,
+        ) -> f32 {
+            let y = Matrix::from_column([y]);
+            let loss = network::cost_and_gradients_in(workspace, &self.net, &SeedLoss::default(), x, &y, &mut self.grads);
+            Sgd::new(lr).unwrap().step(&mut self.net, &self.grads);
+            loss
+        }
+
+        /// One per-example SGD step without the loss, as the crate's trainer computes it.
         #[inline(never)]
         pub fn step_nocost(&mut self, x: &Matrix<f32, 3, 1>, y: f32, lr: f32) {
             let y = Matrix::from_column([y]);
@@ -938,9 +954,18 @@ mod tests {
             let lo = o.step(&backprop::Matrix::from_column(x), y, lr);
             let mut o2 = ours::Net::from_params(&p);
             o2.step_nocost(&backprop::Matrix::from_column(x), y, lr);
+            // A workspace that has already run a step on other data, as in a loop.
+            let mut o3 = ours::Net::from_params(&p);
+            let mut workspace = backprop::network::Workspace::default();
+            let _ = ours::Net::from_params(&p).step_in(&mut workspace, &backprop::Matrix::from_column([1.0, -2.0, 3.0]), 1.0 - y, lr);
+            let lw = o3.step_in(&mut workspace, &backprop::Matrix::from_column(x), y, lr);
+            let mut an = arrays::Net::from_params(&p);
+            let lan = an.step_backprop_sigmoid(&[[x[0]], [x[1]], [x[2]]], y, lr);
+            let mut nn = nalg::Net::from_params(&p);
+            let lnn = nn.step_backprop_sigmoid(&nalgebra::Vector3::new(x[0], x[1], x[2]), y, lr);
 
             let pa = a.to_params();
-            for (name, l, q) in [("nalgebra", ln, n.to_params()), ("ndarray", ld, d.to_params()), ("ndarray_vec", lv, v.to_params()), ("backprop", lo, o.to_params()), ("backprop_nocost", la, o2.to_params())] {
+            for (name, l, q) in [("nalgebra", ln, n.to_params()), ("ndarray", ld, d.to_params()), ("ndarray_vec", lv, v.to_params()), ("backprop", lo, o.to_params()), ("backprop_nocost", la, o2.to_params()), ("backprop_workspace", lw, o3.to_params()), ("arrays_backprop_sigmoid", lan, an.to_params()), ("nalgebra_backprop_sigmoid", lnn, nn.to_params())] {
                 assert!((l - la).abs() <= 1e-5, "case {case} {name}: loss {l} vs arrays {la}");
                 let diff = q.max_abs_diff(&pa);
                 assert!(diff <= 1e-5, "case {case} {name}: params differ from arrays by {diff}");
