@@ -9,6 +9,9 @@
 //! * with evaluation off the divergence guard still stops a diverging run, at the
 //!   first epoch with a non-finite parameter, naming it, and the cost it reports is
 //!   the training cost then;
+//! * the trainer evaluates `M` examples at a time, and gets the bits of `train::evaluate`
+//!   and `train::evaluate_examples`, which take one at a time, also where the batch's
+//!   products are large enough for the blocked kernels and one example's are not;
 //! * `fit_with`'s callback sees every epoch in order with that epoch's evaluations
 //!   and rate; `Control::Stop` after epoch `s` leaves the network of a plain run of `s`
 //!   epochs (bit for bit) and `History::stopped_at = Some(s)`; `fit` is `fit_with`
@@ -20,8 +23,10 @@ use backprop::data::Dataset;
 use backprop::network::{self, SeedLoss, SeedNetwork};
 use backprop::optim::Sgd;
 use backprop::rng::Rng;
-use backprop::train::{self, Control, History, Trainer};
-use backprop::{Dense, Error, Identity, Parameters, Scalar, SquaredError};
+use backprop::train::{self, Control, Example, History, Trainer};
+use backprop::{
+    Dense, Error, Identity, Matrix, Parameters, Relu, Scalar, SigmoidCrossEntropy, SquaredError,
+};
 
 /// Every parameter of `p`, in block order, as raw bits.
 fn bits<T: Scalar, P: Parameters<T>>(p: &P) -> Vec<u64> {
@@ -71,6 +76,78 @@ fn by_default_every_epoch_is_evaluated_and_train_e_minus_one_is_epoch_e() {
     let last = train::evaluate(&net, &SeedLoss::default(), &separable(60, 1)).unwrap();
     assert_eq!(*history.train.last().unwrap(), last);
     assert_eq!(history.at(10).unwrap().0, last);
+}
+
+/// 30 → 16 → 8 → 1: on a batch of 32 its first product is 15 360 multiply-adds, which
+/// run the blocked kernels; on one example it is 480, which run the small ones.
+type Wide = (
+    Dense<f64, 30, 16, Relu>,
+    Dense<f64, 16, 8, Relu>,
+    Dense<f64, 8, 1, Identity>,
+);
+
+/// `n` examples of 30 features uniform in `[−1, 1)`, labelled 1 when the first three sum
+/// to more than 0.
+fn wide_examples(n: usize, seed: u64) -> Vec<Example<f64, 30, 1>> {
+    let mut rng = Rng::new(seed);
+    (0..n)
+        .map(|_| {
+            let x: Matrix<f64, 30, 1> = Matrix::from_fn(|_, _| rng.uniform(-1.0, 1.0));
+            let label = f64::from(u8::from(x[(0, 0)] + x[(1, 0)] + x[(2, 0)] > 0.0));
+            (x, Matrix::filled(label))
+        })
+        .collect()
+}
+
+#[test]
+fn the_trainer_evaluates_in_batches_with_the_bits_of_one_example_at_a_time() {
+    // 70 and 45 examples: two full batches of 32 and 6 single examples; one and 13.
+    let (mut train_set, test_set) = (wide_examples(70, 5), wide_examples(45, 6));
+    let as_dataset = |examples: &[Example<f64, 30, 1>]| {
+        let features = examples
+            .iter()
+            .flat_map(|(x, _)| x.iter().copied())
+            .collect();
+        let labels = examples.iter().map(|(_, y)| y[(0, 0)]).collect();
+        Dataset::from_parts(features, labels, 30).unwrap()
+    };
+    let (train_data, test_data) = (as_dataset(&train_set), as_dataset(&test_set));
+    let start = {
+        let mut net = Wide::default();
+        net.initialize(&mut Rng::new(7));
+        net
+    };
+    let trainer = Trainer::<32>::mini_batch(3).seed(8).quiet();
+    let loss = SigmoidCrossEntropy;
+
+    let mut net = start;
+    let sgd = &mut Sgd::new(0.1).unwrap();
+    let history = trainer
+        .fit(&mut net, &loss, sgd, &train_data, Some(&test_data))
+        .unwrap();
+    assert_eq!(
+        *history.train.last().unwrap(),
+        train::evaluate(&net, &loss, &train_data).unwrap()
+    );
+    assert_eq!(
+        *history.test.last().unwrap(),
+        train::evaluate(&net, &loss, &test_data).unwrap()
+    );
+
+    let mut on_slices = start;
+    let sgd = &mut Sgd::new(0.1).unwrap();
+    let fitted = trainer
+        .fit_examples(&mut on_slices, &loss, sgd, &mut train_set, Some(&test_set))
+        .unwrap();
+    assert_eq!(bits(&on_slices), bits(&net));
+    assert_eq!(
+        fitted.train.unwrap(),
+        train::evaluate_examples(&on_slices, &loss, &train_set).unwrap()
+    );
+    assert_eq!(
+        fitted.test.unwrap(),
+        train::evaluate_examples(&on_slices, &loss, &test_set).unwrap()
+    );
 }
 
 #[test]

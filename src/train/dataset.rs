@@ -13,7 +13,8 @@ use crate::rng::Rng;
 use crate::scalar::Scalar;
 use crate::schedule::Schedule;
 
-use super::evaluate::{check_data, evaluate, example};
+use super::evaluate::{check_data, example};
+use super::examples::in_batches;
 use super::step::{Gradients, Scratch, Source, descend};
 use super::{Control, EpochReport, Evaluation, History, Trainer};
 
@@ -37,12 +38,15 @@ impl<T: Scalar, const I: usize, const O: usize> Source<T, I, O> for Shuffled<'_,
         example::<T, O>(self.data, self.order[k])
     }
 
-    fn evaluate<N, L>(&self, net: &N, loss: &L) -> Result<Evaluation>
+    fn evaluate<N, L, const M: usize>(&self, net: &N, loss: &L) -> Result<Evaluation>
     where
-        N: Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
+        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
+            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
         L: Loss<T>,
     {
-        evaluate::<T, N, L, I, O>(net, loss, self.data)
+        in_batches::<T, N, L, I, O, M>(net, loss, self.data.len(), |i| {
+            example::<T, O>(self.data, i)
+        })
     }
 }
 
@@ -178,7 +182,11 @@ impl<const M: usize, S: Schedule> Trainer<M, S> {
             }
             callback(report)
         };
-        let test = test.map(|test| move |net: &N| evaluate::<T, N, L, I, O>(net, loss, test));
+        let test = test.map(|test| {
+            move |net: &N| {
+                in_batches::<T, N, L, I, O, M>(net, loss, test.len(), |i| example::<T, O>(test, i))
+            }
+        });
         let fitted = self.run::<T, N, L, P, _, _, _, I, O>(
             net,
             loss,

@@ -33,17 +33,26 @@ impl<T: Scalar, const I: usize, const O: usize> Source<T, I, O> for InPlace<'_, 
     }
 
     fn example(&self, k: usize) -> Result<(&[T], Vector<T, O>)> {
-        let (x, y) = &self.0[k];
-        Ok((x.as_slice(), *y))
+        slice_example(self.0, k)
     }
 
-    fn evaluate<N, L>(&self, net: &N, loss: &L) -> Result<Evaluation>
+    fn evaluate<N, L, const M: usize>(&self, net: &N, loss: &L) -> Result<Evaluation>
     where
-        N: Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
+        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
+            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
         L: Loss<T>,
     {
-        evaluate_examples(net, loss, self.0)
+        in_batches::<T, N, L, I, O, M>(net, loss, self.0.len(), |k| slice_example(self.0, k))
     }
+}
+
+/// Example `k` of `examples`: its input values, borrowed, and its target column.
+fn slice_example<T: Scalar, const I: usize, const O: usize>(
+    examples: &[Example<T, I, O>],
+    k: usize,
+) -> Result<(&[T], Vector<T, O>)> {
+    let (x, y) = &examples[k];
+    Ok((x.as_slice(), *y))
 }
 
 impl<const M: usize, S: Schedule> Trainer<M, S> {
@@ -141,7 +150,11 @@ impl<const M: usize, S: Schedule> Trainer<M, S> {
             },
             best: best.as_mut(),
         };
-        let test = test.map(|test| move |net: &N| evaluate_examples(net, loss, test));
+        let test = test.map(|test| {
+            move |net: &N| {
+                in_batches::<T, N, L, I, O, M>(net, loss, test.len(), |k| slice_example(test, k))
+            }
+        });
         self.run::<T, N, L, P, _, _, _, I, O>(
             net,
             loss,
@@ -188,9 +201,70 @@ where
     })
 }
 
+/// The cost and accuracy of `net` on `n` examples, read by `example(k)` for `k` in
+/// `0..n`: `evaluate`'s and [`evaluate_examples`]'s, for the
+/// trainer, which has a batch size `M`. Each `M` examples run as one `(I, M)` batch;
+/// the rest one at a time.
+///
+/// A batch's forward pass computes every column as the example's own does: each entry
+/// of a product is summed in the order of `k` whatever the batch (see
+/// `crate::matrix::kernels`), and the activations work entry by entry. The costs are
+/// taken column by column and summed in the order of `k`, so the result is the same bits
+/// as one example at a time (without the `fma` feature, which fuses only the products
+/// large enough for its kernels, and a batch can cross that size where one example does
+/// not). A network of 784 → 128 → 10 on 640 examples took 22.6 µs per example one at a
+/// time, more than three times its training step per example.
+pub(super) fn in_batches<'a, T, N, L, const I: usize, const O: usize, const M: usize>(
+    net: &N,
+    loss: &L,
+    n: usize,
+    example: impl Fn(usize) -> Result<(&'a [T], Vector<T, O>)>,
+) -> Result<Evaluation>
+where
+    T: Scalar + 'a,
+    N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
+        + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
+    L: Loss<T>,
+{
+    if n == 0 {
+        return Err(Error::invalid("there are no examples to evaluate"));
+    }
+    let (mut cost, mut correct) = (0.0f64, 0usize);
+    let mut score = |output: &Vector<T, O>, y: &Vector<T, O>| {
+        cost += loss.cost(output, y).to_f64();
+        if is_correct(&loss.predict(output), label(y)) {
+            correct += 1;
+        }
+    };
+    let mut x = Matrix::<T, I, M>::zeros();
+    let full = n - n % M;
+    for start in (0..full).step_by(M) {
+        let mut inputs: [&[T]; M] = [&[]; M];
+        let mut targets = [Vector::<T, O>::zeros(); M];
+        for ((input, target), k) in inputs.iter_mut().zip(&mut targets).zip(start..) {
+            (*input, *target) = example(k)?;
+        }
+        x.set_columns(&inputs)?;
+        let output = <N as Layer<T, M>>::predict(net, &x);
+        for (j, y) in targets.iter().enumerate() {
+            score(&output.column(j), y);
+        }
+    }
+    for k in full..n {
+        let (input, y) = example(k)?;
+        let mut x = Vector::<T, I>::zeros();
+        x.set_columns(&[input])?;
+        score(&<N as Layer<T, 1>>::predict(net, &x), &y);
+    }
+    Ok(Evaluation {
+        cost: cost / n as f64,
+        accuracy: correct as f64 / n as f64,
+    })
+}
+
 /// The label a target column stands for: its value for one output, the index of its
 /// largest entry for several.
-fn label<T: Scalar, const O: usize>(y: &Vector<T, O>) -> T {
+pub(super) fn label<T: Scalar, const O: usize>(y: &Vector<T, O>) -> T {
     if O == 1 {
         y[(0, 0)]
     } else {

@@ -31,10 +31,11 @@ pub(super) trait Source<T: Scalar, const I: usize, const O: usize> {
     /// The `k`-th example in the current order: its `I` input values, borrowed, and its
     /// target column.
     fn example(&self, k: usize) -> Result<(&[T], Vector<T, O>)>;
-    /// The cost and accuracy of `net` on every example.
-    fn evaluate<N, L>(&self, net: &N, loss: &L) -> Result<Evaluation>
+    /// The cost and accuracy of `net` on every example, `M` at a time.
+    fn evaluate<N, L, const M: usize>(&self, net: &N, loss: &L) -> Result<Evaluation>
     where
-        N: Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
+        N: Layer<T, M, Input = Matrix<T, I, M>, Output = Matrix<T, O, M>>
+            + Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
         L: Loss<T>;
 }
 
@@ -194,14 +195,14 @@ impl<const M: usize, S: Schedule> Trainer<M, S> {
             let evaluated = self.evaluate_every > 0
                 && (epoch % self.evaluate_every == 0 || epoch == self.epochs);
             let on_train = match evaluated {
-                true => Some(source.evaluate(net, loss)?),
+                true => Some(source.evaluate::<N, L, M>(net, loss)?),
                 false => None,
             };
             let parameter = first_non_finite(net);
             if parameter.is_some() || on_train.is_some_and(|t| !t.cost.is_finite()) {
                 let cost = match on_train {
                     Some(t) => t.cost,
-                    None => source.evaluate(net, loss)?.cost,
+                    None => source.evaluate::<N, L, M>(net, loss)?.cost,
                 };
                 return Err(Error::Diverged {
                     epoch,
