@@ -8,7 +8,9 @@
 //! Their throughput is in FLOP (2 per multiply-add of the three products of each layer:
 //! `W a`, `δ a_prevᵀ` and, except for the first layer, `Wᵀ δ`), so criterion prints
 //! GFLOP/s beside the time as `Gelem/s`. `w3_trainer_epoch` trains the `w3_step` network
-//! through `Trainer::epoch` for ten such steps, each batch built from a `Dataset`.
+//! through `Trainer::epoch` for ten such steps, each batch built from a `Dataset`;
+//! `w3_fit_epoch` runs the same epoch through `Trainer::fit`, which also evaluates the
+//! training set, and `w3_evaluate` is that evaluation one example at a time.
 //!
 //! Ids are `workload/backprop`, so that they line up with `workload/nalgebra` and
 //! `workload/ndarray` of the peer harness in `benches/peers/` (`sgd_step`,
@@ -337,7 +339,9 @@ fn large_layer_steps(c: &mut Criterion) {
 /// `w3_trainer_epoch`: the `w3_step` network trained through [`Trainer::epoch`], one
 /// epoch of mini-batches of 64 over 640 synthetic examples (10 steps) in a shuffled
 /// order: `w3_step`'s work plus building each batch from the [`Dataset`], whose
-/// examples are stored one after another.
+/// examples are stored one after another. `w3_fit_epoch`: the same through
+/// [`Trainer::fit`], which also evaluates the training set after the epoch;
+/// `w3_evaluate`: that evaluation by `train::evaluate`, one example at a time.
 fn w3_trainer_epoch(c: &mut Criterion) {
     type W3 = (
         HeapDense<f32, 784, 128, Relu>,
@@ -369,6 +373,31 @@ fn w3_trainer_epoch(c: &mut Criterion) {
                     &order,
                 )
                 .expect("an epoch of valid data")
+        })
+    });
+    group.finish();
+    // The same epoch through `fit`, which then evaluates the training set (M examples
+    // at a time), and that evaluation done by `train::evaluate` (one at a time).
+    let mut group = c.benchmark_group("w3_fit_epoch");
+    group.bench_function("backprop", |b| {
+        b.iter(|| {
+            let fit = Trainer::<64>::mini_batch(1).quiet();
+            fit.fit(
+                &mut net,
+                &SoftmaxCrossEntropy,
+                &mut sgd,
+                black_box(&data),
+                None,
+            )
+            .expect("an epoch of valid data")
+        })
+    });
+    group.finish();
+    let mut group = c.benchmark_group("w3_evaluate");
+    group.bench_function("backprop", |b| {
+        b.iter(|| {
+            backprop::train::evaluate(&net, &SoftmaxCrossEntropy, black_box(&data))
+                .expect("valid data")
         })
     });
     group.finish();
