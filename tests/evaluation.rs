@@ -19,6 +19,8 @@
 // Uses what needs the standard library (the `std` feature, on by default).
 #![cfg(feature = "std")]
 
+mod common;
+
 use backprop::data::Dataset;
 use backprop::network::{self, SeedLoss, SeedNetwork};
 use backprop::optim::Sgd;
@@ -27,6 +29,7 @@ use backprop::train::{self, Control, Example, History, Trainer};
 use backprop::{
     Dense, Error, Identity, Matrix, Parameters, Relu, Scalar, SigmoidCrossEntropy, SquaredError,
 };
+use common::dataset_of;
 
 /// Every parameter of `p`, in block order, as raw bits.
 fn bits<T: Scalar, P: Parameters<T>>(p: &P) -> Vec<u64> {
@@ -103,15 +106,7 @@ fn wide_examples(n: usize, seed: u64) -> Vec<Example<f64, 30, 1>> {
 fn the_trainer_evaluates_in_batches_with_the_bits_of_one_example_at_a_time() {
     // 70 and 45 examples: two full batches of 32 and 6 single examples; one and 13.
     let (mut train_set, test_set) = (wide_examples(70, 5), wide_examples(45, 6));
-    let as_dataset = |examples: &[Example<f64, 30, 1>]| {
-        let features = examples
-            .iter()
-            .flat_map(|(x, _)| x.iter().copied())
-            .collect();
-        let labels = examples.iter().map(|(_, y)| y[(0, 0)]).collect();
-        Dataset::from_parts(features, labels, 30).unwrap()
-    };
-    let (train_data, test_data) = (as_dataset(&train_set), as_dataset(&test_set));
+    let (train_data, test_data) = (dataset_of(&train_set), dataset_of(&test_set));
     let start = {
         let mut net = Wide::default();
         net.initialize(&mut Rng::new(7));

@@ -9,6 +9,8 @@
 //! - it stops with `Error::Diverged` when the steps diverge;
 //! - without `std`, error messages are fixed-size and a long one is cut with `…`.
 
+mod common;
+
 use backprop::network::{self, SeedLoss, SeedNetwork};
 use backprop::optim::{Adam, Sgd};
 use backprop::rng::Rng;
@@ -169,12 +171,7 @@ mod same_as_fit {
     use backprop::optim::Optimizer;
 
     fn dataset(examples: &[Example<f64, 3, 1>]) -> Dataset<f64> {
-        let features = examples
-            .iter()
-            .flat_map(|(x, _)| x.iter().copied())
-            .collect();
-        let labels = examples.iter().map(|(_, y)| y[(0, 0)]).collect();
-        Dataset::from_parts(features, labels, 3).unwrap()
+        common::dataset_of(examples)
     }
 
     fn bits(net: &SeedNetwork<f64>) -> Vec<u64> {

@@ -29,6 +29,20 @@
 
 pub mod strategies;
 
+/// A data set holding `examples` (one output: the target is the label), in order: what
+/// `Trainer::fit` sees of the slice that `Trainer::fit_examples` trains on.
+#[cfg(feature = "std")]
+pub fn dataset_of<const I: usize>(
+    examples: &[backprop::train::Example<f64, I, 1>],
+) -> backprop::data::Dataset<f64> {
+    let features = examples
+        .iter()
+        .flat_map(|(x, _)| x.iter().copied())
+        .collect();
+    let labels = examples.iter().map(|(_, y)| y[(0, 0)]).collect();
+    backprop::data::Dataset::from_parts(features, labels, I).unwrap()
+}
+
 use backprop::{Matrix, Scalar};
 use proptest::test_runner::TestCaseError;
 
