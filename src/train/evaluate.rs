@@ -9,7 +9,7 @@ use crate::network;
 use crate::scalar::Scalar;
 
 use super::Evaluation;
-use super::examples::is_correct;
+use super::examples::in_batches;
 
 /// The data set must be non-empty, have `I` features, and labels that `loss` can learn
 /// from with `O` outputs ([`Loss::check_label`]).
@@ -70,21 +70,7 @@ where
     L: Loss<T>,
 {
     check_data::<T, L, I, O>(data, loss, "evaluation")?;
-    let (mut cost, mut correct) = (0.0f64, 0usize);
-    for i in 0..data.len() {
-        let (x, label) = data.example::<I>(i)?;
-        let y = target::<T, O>(label);
-        let output = net.predict(&x);
-        cost += loss.cost(&output, &y).to_f64();
-        if is_correct(&loss.predict(&output), data.label(i)) {
-            correct += 1;
-        }
-    }
-    let n = data.len() as f64;
-    Ok(Evaluation {
-        cost: cost / n,
-        accuracy: correct as f64 / n,
-    })
+    in_batches::<T, N, L, I, O, 1>(net, loss, data.len(), |i| example::<T, O>(data, i))
 }
 
 /// The network's prediction for each example of `data`: `ŷ` for one output (the

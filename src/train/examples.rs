@@ -183,28 +183,13 @@ where
     N: Layer<T, 1, Input = Matrix<T, I, 1>, Output = Matrix<T, O, 1>>,
     L: Loss<T>,
 {
-    if examples.is_empty() {
-        return Err(Error::invalid("there are no examples to evaluate"));
-    }
-    let (mut cost, mut correct) = (0.0f64, 0usize);
-    for (x, y) in examples {
-        let output = net.predict(x);
-        cost += loss.cost(&output, y).to_f64();
-        if is_correct(&loss.predict(&output), label(y)) {
-            correct += 1;
-        }
-    }
-    let n = examples.len() as f64;
-    Ok(Evaluation {
-        cost: cost / n,
-        accuracy: correct as f64 / n,
-    })
+    in_batches::<T, N, L, I, O, 1>(net, loss, examples.len(), |k| slice_example(examples, k))
 }
 
 /// The cost and accuracy of `net` on `n` examples, read by `example(k)` for `k` in
-/// `0..n`: `evaluate`'s and [`evaluate_examples`]'s, for the
-/// trainer, which has a batch size `M`. Each `M` examples run as one `(I, M)` batch;
-/// the rest one at a time.
+/// `0..n`, each `M` as one `(I, M)` batch and the rest one at a time: the body of
+/// `evaluate` and [`evaluate_examples`] (with `M = 1`) and of the trainer's evaluations
+/// (with its batch size).
 ///
 /// A batch's forward pass computes every column as the example's own does: each entry
 /// of a product is summed in the order of `k` whatever the batch (see
@@ -264,7 +249,7 @@ where
 
 /// The label a target column stands for: its value for one output, the index of its
 /// largest entry for several.
-pub(super) fn label<T: Scalar, const O: usize>(y: &Vector<T, O>) -> T {
+fn label<T: Scalar, const O: usize>(y: &Vector<T, O>) -> T {
     if O == 1 {
         y[(0, 0)]
     } else {
