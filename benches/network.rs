@@ -320,13 +320,15 @@ fn bench_large_step<N, const I: usize, const O: usize>(
     );
 }
 
+/// The W3 network: 784 → 128 → 10, ReLU then the logits, its parameters on the heap.
+type W3 = (
+    HeapDense<f32, 784, 128, Relu>,
+    HeapDense<f32, 128, 10, Identity>,
+);
+
 /// `w3_step`: 784 → 128 → 10 and `w4_step`: 784 → 256 → 128 → 10, one SGD step on a
 /// batch of 64 in `f32`.
 fn large_layer_steps(c: &mut Criterion) {
-    type W3 = (
-        HeapDense<f32, 784, 128, Relu>,
-        HeapDense<f32, 128, 10, Identity>,
-    );
     type W4 = (
         HeapDense<f32, 784, 256, Relu>,
         HeapDense<f32, 256, 128, Relu>,
@@ -343,10 +345,6 @@ fn large_layer_steps(c: &mut Criterion) {
 /// [`Trainer::fit`], which also evaluates the training set after the epoch;
 /// `w3_evaluate`: that evaluation by `train::evaluate`, one example at a time.
 fn w3_trainer_epoch(c: &mut Criterion) {
-    type W3 = (
-        HeapDense<f32, 784, 128, Relu>,
-        HeapDense<f32, 128, 10, Identity>,
-    );
     const N: usize = 640;
     let mut rng = Rng::new(4);
     let features: Vec<f32> = (0..N * 784).map(|_| rng.uniform(-1.0, 1.0)).collect();
@@ -379,9 +377,9 @@ fn w3_trainer_epoch(c: &mut Criterion) {
     // The same epoch through `fit`, which then evaluates the training set (M examples
     // at a time), and that evaluation done by `train::evaluate` (one at a time).
     let mut group = c.benchmark_group("w3_fit_epoch");
+    let fit = trainer.quiet();
     group.bench_function("backprop", |b| {
         b.iter(|| {
-            let fit = Trainer::<64>::mini_batch(1).quiet();
             fit.fit(
                 &mut net,
                 &SoftmaxCrossEntropy,
